@@ -1,0 +1,55 @@
+"""vnner: named entities in Vietnamese government and Party news.
+
+    >>> from vnner import predict
+    >>> predict("Đồng chí Thái Thanh Quý, Bí thư Tỉnh ủy Nghệ An ...")  # doctest: +SKIP
+    [Entity(text='Thái Thanh Quý', label='PERSON', start=9, end=23, score=0.99), ...]
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Sequence
+
+from vnner.decode import Entity
+from vnner.model import DEFAULT_MODEL_DIR, ModelError, NerModel
+
+__all__ = ["Entity", "ModelError", "NerModel", "load_model", "predict"]
+__version__ = "0.1.0"
+
+_loaded: dict[tuple[str, str | None], NerModel] = {}
+
+
+def load_model(name_or_path: str | None = None, *, device: str | None = None) -> NerModel:
+    """Load a checkpoint (a local directory or a Hugging Face Hub id).
+
+    ``None`` means the default model embedded in the package.  Models are cached,
+    so repeated calls (and ``predict`` without ``model=``) load each one once.
+    """
+    if name_or_path is not None and not isinstance(name_or_path, (str, os.PathLike)):
+        raise TypeError(f"model must be a NerModel, a path or a Hub id, got {type(name_or_path).__name__}")
+    if name_or_path is None:
+        if not (DEFAULT_MODEL_DIR / "config.json").is_file():
+            raise ModelError(
+                "this vnner build embeds no default model yet: pass a checkpoint, "
+                "e.g. load_model('path/to/model') or predict(text, model='path/to/model')"
+            )
+        name_or_path = str(DEFAULT_MODEL_DIR)
+    key = (str(name_or_path), device)
+    if key not in _loaded:
+        _loaded[key] = NerModel.from_pretrained(name_or_path, device=device)
+    return _loaded[key]
+
+
+def predict(texts: str | Sequence[str], *, model: NerModel | str | None = None,
+            batch_size: int = 32) -> list[Entity] | list[list[Entity]]:
+    """Entities in ``texts`` (a str gives a list; a list of str gives a list of lists).
+
+    ``model`` is a :class:`NerModel`, a checkpoint path or Hub id, or ``None``
+    for the embedded default model.
+    """
+    if not isinstance(texts, str):
+        from vnner.model import check_texts
+
+        check_texts(texts)  # fail on bad input before loading any model
+    nm = model if isinstance(model, NerModel) else load_model(model)
+    return nm.predict(texts, batch_size=batch_size)

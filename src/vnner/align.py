@@ -1,0 +1,52 @@
+"""Stage 3: words to subword ids with the checkpoint's own tokenizer.
+
+PhoBERT ships only a slow tokenizer (``PhobertTokenizer``): no offsets, no
+``word_ids``.  Rather than tokenizing whole sentences and guessing which pieces
+belong to which word, every word is tokenized on its own.  PhoBERT's BPE never
+merges across whitespace, so word-by-word pieces are exactly the pieces of the
+whole sentence, and the word each piece belongs to is known by construction.
+Words repeat a lot in news, so results are cached (bounded), which also makes
+the slow tokenizer fast.  Fast tokenizers go through the same path, batched.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from vnner.segment import Word
+
+# Pieces kept per word.  Only the first piece carries the word's label; a "word"
+# longer than this is a URL or garbage, and its tail pieces only waste window space.
+MAX_PIECES_PER_WORD = 32
+_CACHE_LIMIT = 200_000
+
+
+def word_text(text: str, word: Word, joiner: str) -> str:
+    """The string the tokenizer sees for a word: syllables joined PhoBERT-style by "_"."""
+    return joiner.join(text[s:e] for s, e in word.syllables)
+
+
+class SubwordEncoder:
+    """Encodes word strings to subword ids, caching per word."""
+
+    def __init__(self, tokenizer) -> None:
+        self.tokenizer = tokenizer
+        self.is_fast = bool(getattr(tokenizer, "is_fast", False))
+        self.unk_id = tokenizer.unk_token_id if tokenizer.unk_token_id is not None else 0
+        self._cache: dict[str, list[int]] = {}
+
+    def _encode_uncached(self, words: list[str]) -> list[list[int]]:
+        tok = self.tokenizer
+        if self.is_fast:
+            return tok(words, add_special_tokens=False)["input_ids"]
+        return [tok.convert_tokens_to_ids(tok.tokenize(w)) for w in words]
+
+    def encode(self, words: Sequence[str]) -> list[list[int]]:
+        """Subword ids of each word; never empty (an unencodable word becomes ``<unk>``)."""
+        missing = list(dict.fromkeys(w for w in words if w not in self._cache))
+        if missing:
+            if len(self._cache) + len(missing) > _CACHE_LIMIT:
+                self._cache.clear()
+            for w, ids in zip(missing, self._encode_uncached(missing), strict=False):
+                self._cache[w] = (list(ids) or [self.unk_id])[:MAX_PIECES_PER_WORD]
+        return [self._cache[w] for w in words]

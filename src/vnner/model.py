@@ -1,0 +1,221 @@
+"""Stage 5: the model, its loading checks, and ``NerModel.predict`` (the whole pipeline).
+
+Documents are processed in chunks of whole sentences, so memory stays bounded
+however long an article is; windows from many chunks (and documents) are
+batched together, sorted by length to minimise padding.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import torch
+
+from vnner.align import SubwordEncoder, word_text
+from vnner.decode import Entity, bio_spans
+from vnner.segment import Sentence, Word, iter_sentences
+from vnner.text import TextView, normalize
+from vnner.windows import Window, make_windows
+
+DEFAULT_MODEL_DIR = Path(__file__).parent / "default_model"
+# Words per processing chunk, and windows gathered before running the model.
+CHUNK_WORDS = 2048
+PENDING_WINDOWS = 256
+_TAG = re.compile(r"^(O|[BI]-\S+)$")
+
+
+class ModelError(ValueError):
+    """A checkpoint that cannot be used: the message says which file or setting is wrong."""
+
+
+@dataclass
+class _Chunk:
+    """Consecutive sentences of one document, and the model's outputs for their words."""
+
+    doc: int
+    view: TextView
+    words: list[Word]
+    sentence_starts: set[int]
+    windows: list[Window] = field(default_factory=list)
+    probs: np.ndarray | None = None
+
+
+def check_labels(id2label: dict, where: str) -> list[str]:
+    """Labels in id order, checked to be a BIO scheme."""
+    if not id2label:
+        raise ModelError(f"{where}: config has no id2label; a token-classification checkpoint with BIO labels "
+                         "is needed")
+    labels = [id2label[i] for i in sorted(id2label)]
+    bad = [lab for lab in labels if not _TAG.match(str(lab))]
+    if bad or "O" not in labels:
+        raise ModelError(f"{where}: id2label is not a BIO scheme (need 'O' and B-X/I-X tags); "
+                         f"offending labels: {bad or labels}")
+    return labels
+
+
+def _max_length(config, tokenizer) -> int:
+    positions = getattr(config, "max_position_embeddings", 512)
+    if config.model_type in ("roberta", "xlm-roberta", "camembert", "bertweet"):
+        positions -= (config.pad_token_id or 0) + 1  # RoBERTa position ids start after padding_idx
+    tok_max = getattr(tokenizer, "model_max_length", positions) or positions
+    return int(min(positions, tok_max))
+
+
+class NerModel:
+    """A token-classification checkpoint wrapped with vnner's text pipeline."""
+
+    def __init__(self, model, tokenizer, *, device: str | None = None, source: str = "<in memory>") -> None:
+        config = model.config
+        self.source = source
+        self.labels = check_labels(config.id2label, source)
+        vocab = len(tokenizer)
+        if vocab > config.vocab_size:
+            raise ModelError(f"{source}: the tokenizer has {vocab} ids but the model's embedding has only "
+                             f"{config.vocab_size}: tokenizer and model do not belong together")
+        for name in ("cls_token_id", "sep_token_id", "pad_token_id"):
+            if getattr(tokenizer, name) is None:
+                raise ModelError(f"{source}: the tokenizer defines no {name.removesuffix('_id')} token")
+        self.tokenizer = tokenizer
+        self.encoder = SubwordEncoder(tokenizer)
+        # PhoBERT-style checkpoints read word-segmented input ("Bí_thư"); others may read syllables.
+        self.units = getattr(config, "vnner_units", "words")
+        if self.units not in ("words", "syllables"):
+            raise ModelError(f"{source}: config.vnner_units must be 'words' or 'syllables', not {self.units!r}")
+        self.max_length = _max_length(config, tokenizer)
+        self.device = torch.device(device or ("cuda" if torch.cuda.is_available() else "cpu"))
+        self.model = model.to(self.device).eval()
+
+    @classmethod
+    def from_pretrained(cls, name_or_path: str | os.PathLike, *, device: str | None = None) -> NerModel:
+        from transformers import AutoModelForTokenClassification, AutoTokenizer
+
+        source = str(name_or_path)
+        path = Path(source)
+        if not path.exists():
+            looks_like_hub_id = not source.startswith((".", "/", "~")) and source.count("/") == 1
+            if not looks_like_hub_id:
+                raise FileNotFoundError(f"model path {source} does not exist")
+        elif not (path / "config.json").is_file():
+            raise ModelError(f"{source}: no config.json here; expected a saved Hugging Face checkpoint directory")
+        from transformers.utils import logging as hf_logging
+
+        bars_were_on = hf_logging.is_progress_bar_enabled()
+        hf_logging.disable_progress_bar()  # a bar per load is noise for a library call
+        try:
+            tokenizer = AutoTokenizer.from_pretrained(source)
+            model = AutoModelForTokenClassification.from_pretrained(source)
+        except OSError as exc:
+            raise ModelError(f"cannot load model {source!r}: {exc}") from exc
+        finally:
+            if bars_were_on:
+                hf_logging.enable_progress_bar()
+        return cls(model, tokenizer, device=device, source=source)
+
+    # ---- the pipeline ---------------------------------------------------------------
+
+    def _chunks(self, doc: int, text: str) -> Iterator[_Chunk]:
+        view = normalize(text)
+        sentences: list[Sentence] = []
+        n_words = 0
+        for sentence in iter_sentences(view.text, words=self.units == "words"):
+            sentences.append(sentence)
+            n_words += len(sentence.words)
+            if n_words >= CHUNK_WORDS:
+                yield self._chunk(doc, view, sentences)
+                sentences, n_words = [], 0
+        if sentences:
+            yield self._chunk(doc, view, sentences)
+
+    def _chunk(self, doc: int, view: TextView, sentences: list[Sentence]) -> _Chunk:
+        words: list[Word] = []
+        bounds: list[tuple[int, int]] = []
+        for sentence in sentences:
+            bounds.append((len(words), len(words) + len(sentence.words)))
+            words.extend(sentence.words)
+        joiner = "_" if self.units == "words" else " "
+        pieces = self.encoder.encode([word_text(view.text, w, joiner) for w in words])
+        tok = self.tokenizer
+        windows = make_windows(pieces, bounds, max_length=self.max_length,
+                               cls_id=tok.cls_token_id, sep_id=tok.sep_token_id)
+        return _Chunk(doc, view, words, {lo for lo, _ in bounds}, windows)
+
+    def _run(self, chunks: list[_Chunk], batch_size: int) -> None:
+        """Fill each chunk's per-word probabilities."""
+        jobs = [(c, w) for c in chunks for w in c.windows]
+        jobs.sort(key=lambda job: len(job[1].input_ids))
+        for c in chunks:
+            c.probs = np.zeros((len(c.words), len(self.labels)), dtype=np.float32)
+        pad = self.tokenizer.pad_token_id
+        with torch.inference_mode():
+            for b in range(0, len(jobs), batch_size):
+                batch = jobs[b:b + batch_size]
+                width = max(len(w.input_ids) for _, w in batch)
+                ids = torch.full((len(batch), width), pad, dtype=torch.long)
+                mask = torch.zeros((len(batch), width), dtype=torch.long)
+                for row, (_, w) in enumerate(batch):
+                    ids[row, :len(w.input_ids)] = torch.tensor(w.input_ids)
+                    mask[row, :len(w.input_ids)] = 1
+                logits = self.model(input_ids=ids.to(self.device), attention_mask=mask.to(self.device)).logits
+                probs = torch.softmax(logits.float(), dim=-1).cpu().numpy()
+                for row, (c, w) in enumerate(batch):
+                    own = slice(w.own_lo - w.lo, w.own_hi - w.lo)
+                    c.probs[w.own_lo:w.own_hi] = probs[row, w.first[own]]
+
+    def _decode(self, chunk: _Chunk) -> list[Entity]:
+        best = chunk.probs.argmax(axis=1)
+        score = chunk.probs.max(axis=1)
+        tags = [self.labels[i] for i in best]
+        view, words = chunk.view, chunk.words
+        entities = []
+        for a, b, label in bio_spans(tags, chunk.sentence_starts):
+            start, end = view.to_original(words[a].start, words[b - 1].end)
+            entities.append(Entity(view.original[start:end], label, start, end, float(score[a:b].mean())))
+        return entities
+
+    def predict(self, texts: str | Sequence[str], *, batch_size: int = 32,
+                progress: bool = False) -> list[Entity] | list[list[Entity]]:
+        """Entities of one text, or of each text of a list (same length and order).
+
+        Offsets index the caller's own strings; entities are sorted by start and
+        never overlap.  ``progress`` shows a tqdm bar over documents.
+        """
+        single = isinstance(texts, str)
+        docs = [texts] if single else check_texts(texts)
+        if batch_size < 1:
+            raise ValueError(f"batch_size must be at least 1, got {batch_size}")
+        results: list[list[Entity]] = [[] for _ in docs]
+        pending: list[_Chunk] = []
+
+        def flush() -> None:
+            self._run(pending, batch_size)
+            for c in pending:
+                results[c.doc].extend(self._decode(c))
+            pending.clear()
+
+        indices = range(len(docs))
+        if progress and len(docs) > 1:
+            from tqdm.auto import tqdm
+
+            indices = tqdm(indices, desc="vnner", unit="doc")
+        for i in indices:
+            for chunk in self._chunks(i, docs[i]):
+                pending.append(chunk)
+                if sum(len(c.windows) for c in pending) >= PENDING_WINDOWS:
+                    flush()
+        flush()
+        return results[0] if single else results
+
+
+def check_texts(texts: object) -> list[str]:
+    """The documents of a list input; anything but a list of str is a TypeError naming the culprit."""
+    if not isinstance(texts, (list, tuple)):
+        raise TypeError(f"expected a str or a list of str, got {type(texts).__name__}")
+    for i, t in enumerate(texts):
+        if not isinstance(t, str):
+            raise TypeError(f"texts[{i}] is {type(t).__name__}, expected str")
+    return list(texts)

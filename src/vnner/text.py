@@ -1,0 +1,95 @@
+"""Stage 1: the normalised view of a caller's text, with a map back to its offsets.
+
+The caller's string is never altered.  The model sees a *view* of it in which
+
+* every character is in NFC (5% of scraped Vietnamese news is decomposed, NFD);
+* tone marks follow one convention, the one PhoBERT's vocabulary was built on
+  ("uỷ", "hoá", "hoà": the mark on the second vowel of an open ``oa``/``oe``/``uy``
+  syllable), so "Ủy ban" and "Uỷ ban" reach the model as the same pieces;
+* zero-width, control and other format characters become plain spaces, and
+  exotic spaces/line separators become " " / "\\n".
+
+Only NFC composition changes the length of the text; all other steps replace one
+character by one character.  So the map back is the identity for the common
+already-NFC input and two integer arrays otherwise.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from array import array
+from dataclasses import dataclass
+
+# Old-style ("ủy", "hòa") -> PhoBERT style ("uỷ", "hoà"), only where the vowel pair ends the
+# syllable and is not "qu" + y ("quý" is written the same in both conventions).
+_OLD_STYLE = re.compile(r"(?<![qQ])([òóỏõọÒÓỎÕỌ][aAeE]|[ùúủũụÙÚỦŨỤ][yY])(?!\w)")
+
+
+def _move_tone(m: re.Match[str]) -> str:
+    first, second = m.group(1)
+    base, mark = unicodedata.normalize("NFD", first)
+    return base + unicodedata.normalize("NFC", second + mark)
+
+
+def _neutral(ch: str) -> str:
+    """What a single character becomes in the view (itself when harmless)."""
+    if ch in "\n\t":
+        return ch
+    cat = unicodedata.category(ch)
+    if cat in ("Zl", "Zp"):
+        return "\n"
+    if cat[0] in "CZ":  # control, format (zero-width, BOM, soft hyphen), surrogate, odd spaces
+        return " "
+    return ch
+
+
+_SAFE = frozenset(chr(c) for c in range(0x20, 0x7F)) | {"\n", "\t"}
+
+
+@dataclass(frozen=True)
+class TextView:
+    """A normalised view of ``original`` and the way back to its offsets."""
+
+    original: str
+    text: str
+    _starts: array | None = None  # view index -> first original index it came from
+    _ends: array | None = None  # view index -> original index just past it
+
+    def to_original(self, start: int, end: int) -> tuple[int, int]:
+        """Map a non-empty view span ``[start, end)`` to the original string."""
+        if self._starts is None:
+            return start, end
+        return self._starts[start], self._ends[end - 1]
+
+
+def _compose(text: str) -> tuple[str, array | None, array | None]:
+    """NFC composition cluster by cluster (a base character and its combining marks)."""
+    if unicodedata.is_normalized("NFC", text):
+        return text, None, None
+    out: list[str] = []
+    starts, ends = array("l"), array("l")
+    i, n = 0, len(text)
+    while i < n:
+        j = i + 1
+        while j < n and unicodedata.combining(text[j]):
+            j += 1
+        piece = unicodedata.normalize("NFC", text[i:j])
+        out.append(piece)
+        if piece == text[i:j]:  # unchanged: characters map one to one
+            starts.extend(range(i, j))
+            ends.extend(range(i + 1, j + 1))
+        else:  # composed: every output character stands for the whole cluster
+            starts.extend([i] * len(piece))
+            ends.extend([j] * len(piece))
+        i = j
+    return "".join(out), starts, ends
+
+
+def normalize(original: str) -> TextView:
+    """Build the model's view of ``original`` (see the module docstring)."""
+    text, starts, ends = _compose(original)
+    if not _SAFE.issuperset(text):
+        text = "".join(_neutral(ch) for ch in text)
+        text = _OLD_STYLE.sub(_move_tone, text)
+    return TextView(original, text, starts, ends)

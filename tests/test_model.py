@@ -1,0 +1,164 @@
+import json
+import unicodedata
+
+import pytest
+from conftest import save_constant_model, save_tiny_model
+
+import vnner
+from vnner import Entity, ModelError, load_model, predict
+from vnner.model import NerModel
+
+ARTICLE = ("Đồng chí Thái Thanh Quý, Ủy viên Ban Chấp hành Trung ương Đảng, Bí thư Tỉnh ủy Nghệ An dự hội nghị. "
+           "Sáng 2/3, Đảng bộ tỉnh kết nạp 152 đảng viên mới, chi gần 25 tỉ đồng.\n\nẢnh: V.Nỷ")
+
+
+def assert_guarantees(text, entities, labels=("PERSON", "POSITION", "ORGANIZATION", "DATE", "QUANTITY")):
+    previous_end = 0
+    for e in entities:
+        assert isinstance(e, Entity)
+        assert text[e.start:e.end] == e.text != ""
+        assert e.text == e.text.strip()
+        assert e.label in labels
+        assert 0.0 <= e.score <= 1.0
+        assert e.start >= previous_end, "entities must be sorted and never overlap"
+        previous_end = e.end
+
+
+def test_predict_guarantees_with_a_random_model(tiny_model):
+    entities = tiny_model.predict(ARTICLE)
+    assert_guarantees(ARTICLE, entities)
+
+
+@pytest.fixture(scope="module")
+def b_person(tmp_path_factory):
+    return load_model(str(save_constant_model(tmp_path_factory.mktemp("bp"), "B-PERSON")), device="cpu")
+
+
+@pytest.fixture(scope="module")
+def i_org(tmp_path_factory):
+    return load_model(str(save_constant_model(tmp_path_factory.mktemp("io"), "I-ORGANIZATION")), device="cpu")
+
+
+def test_each_word_becomes_an_entity_when_every_word_is_tagged_b(b_person):
+    texts = [e.text for e in b_person.predict("Bí thư Tỉnh ủy Nghệ An.")]
+    assert texts == ["Bí thư", "Tỉnh ủy", "Nghệ An", "."]
+
+
+def test_i_tags_are_repaired_into_one_entity_per_sentence(i_org):
+    entities = i_org.predict(ARTICLE)
+    assert [e.text for e in entities] == [
+        "Đồng chí Thái Thanh Quý, Ủy viên Ban Chấp hành Trung ương Đảng, Bí thư Tỉnh ủy Nghệ An dự hội nghị.",
+        "Sáng 2/3, Đảng bộ tỉnh kết nạp 152 đảng viên mới, chi gần 25 tỉ đồng.",
+        "Ảnh: V.Nỷ",
+    ]
+    assert all(e.label == "ORGANIZATION" and e.score > 0.9 for e in entities)
+
+
+def test_offsets_index_the_callers_nfd_string(b_person):
+    text = unicodedata.normalize("NFD", "Ông Nguyễn Văn Hoà\u200b, Phó Chủ tịch UBND tỉnh")
+    entities = b_person.predict(text)
+    assert_guarantees(text, entities)
+    assert unicodedata.normalize("NFC", entities[1].text) == "Nguyễn Văn Hoà"
+
+
+def test_long_text_is_windowed_and_nothing_is_dropped(b_person):
+    # The tiny model takes 32 positions: this sentence needs many overlapping windows.
+    words = ["Nghệ An", "Hà Tĩnh", "Quảng Bình", "Thanh Hoá"] * 60
+    text = " ".join(words)
+    entities = b_person.predict(text)
+    assert [e.text for e in entities] == words
+    assert_guarantees(text, entities)
+
+
+def test_list_input_keeps_length_and_order(b_person):
+    texts = ["Bí thư", "", "   \n ", "Nghệ An"]
+    results = b_person.predict(texts)
+    assert [[e.text for e in r] for r in results] == [["Bí thư"], [], [], ["Nghệ An"]]
+    assert b_person.predict([]) == []
+
+
+@pytest.mark.parametrize("bad", [None, b"bytes", 3, 2.5, {"text": "x"}])
+def test_non_text_input_is_a_type_error(tiny_model, bad):
+    with pytest.raises(TypeError, match=type(bad).__name__):
+        tiny_model.predict(bad)
+
+
+def test_type_error_names_the_position(tiny_model):
+    with pytest.raises(TypeError, match=r"texts\[2\] is list"):
+        tiny_model.predict(["a", "b", ["nested"]])
+    with pytest.raises(TypeError, match=r"texts\[1\] is NoneType"):
+        predict(["a", None], model=tiny_model)
+
+
+def test_missing_model_path():
+    with pytest.raises(FileNotFoundError, match="does not exist"):
+        load_model("./no/such/model")
+
+
+def test_default_model_absent_says_so(monkeypatch, tmp_path):
+    monkeypatch.setattr(vnner, "DEFAULT_MODEL_DIR", tmp_path / "none")
+    with pytest.raises(ModelError, match="embeds no default model"):
+        load_model()
+
+
+def test_checkpoint_without_bio_labels(tmp_path):
+    save_tiny_model(tmp_path, labels=["PER", "ORG", "O"])
+    with pytest.raises(ModelError, match="not a BIO scheme"):
+        NerModel.from_pretrained(tmp_path)
+
+
+def test_tokenizer_that_does_not_match_the_model(tmp_path):
+    save_tiny_model(tmp_path, vocab_size=50)
+    with pytest.raises(ModelError, match="do not belong together"):
+        NerModel.from_pretrained(tmp_path)
+
+
+def test_directory_without_config(tmp_path):
+    with pytest.raises(ModelError, match="no config.json"):
+        load_model(str(tmp_path))
+
+
+def test_bad_vnner_units_setting(tmp_path):
+    save_tiny_model(tmp_path)
+    config = json.loads((tmp_path / "config.json").read_text())
+    config["vnner_units"] = "characters"
+    (tmp_path / "config.json").write_text(json.dumps(config))
+    with pytest.raises(ModelError, match="vnner_units"):
+        NerModel.from_pretrained(tmp_path)
+
+
+def test_syllable_units_label_each_syllable(tmp_path):
+    save_constant_model(tmp_path, "B-DATE")
+    config = json.loads((tmp_path / "config.json").read_text())
+    config["vnner_units"] = "syllables"
+    (tmp_path / "config.json").write_text(json.dumps(config))
+    model = NerModel.from_pretrained(tmp_path, device="cpu")
+    assert [e.text for e in model.predict("Sáng 2/3 năm")] == ["Sáng", "2/3", "năm"]
+
+
+def test_long_article_streams_in_bounded_chunks(b_person, monkeypatch):
+    """Memory stays bounded because a document is processed a chunk of sentences at a time.
+
+    (The 1 MB figure itself is measured by training/bench_predict.py, not by a timed test.)
+    """
+    import vnner.model as m
+    from vnner.segment import segment
+
+    monkeypatch.setattr(m, "CHUNK_WORDS", 64)
+    monkeypatch.setattr(m, "PENDING_WINDOWS", 4)
+    seen = []
+    original = m.NerModel._run
+
+    def spy(self, chunks, batch_size):
+        seen.append(sum(len(c.words) for c in chunks))
+        return original(self, chunks, batch_size)
+
+    monkeypatch.setattr(m.NerModel, "_run", spy)
+    sentence = "Ban Thường vụ Tỉnh uỷ Nghệ An họp ngày 2/3. "
+    text = sentence * 300
+    entities = b_person.predict(text)
+    assert len(seen) > 10 and max(seen) <= 64 * 4 + 8
+    per_sentence = len(segment(sentence)[0].words)
+    assert len(entities) == per_sentence * 300
+    assert entities[-1].end == len(text.rstrip())
+    assert_guarantees(text, entities, labels=("PERSON",))

@@ -1,0 +1,1 @@
+"""Training, data and benchmark scripts for vnner (run from a checkout of the repository)."""

@@ -1,0 +1,201 @@
+"""Command line for the gold corpus: materialise, convert markup, validate, statistics, export.
+
+    python -m training.data materialize --ids ids.txt --out work/articles
+    python -m training.data check-markup work/markup/*.txt
+    python -m training.data from-markup work/markup/*.txt --out data/annotations/new.jsonl
+    python -m training.data to-markup data/annotations/train.jsonl --out work/review
+    python -m training.data validate
+    python -m training.data stats
+    python -m training.data export --format conll --out exports/
+
+Every command reads the article text from the corpus (``--corpus``, default
+``../shared/corpora/vietnews``): the repository holds stand-off spans only.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections import Counter
+from pathlib import Path
+
+from training.corpus import (
+    LABELS,
+    CorpusError,
+    Document,
+    load_texts,
+    read_annotations,
+    text_sha256,
+    write_annotations,
+)
+from training.markup import check_against_source, parse_markup, render_markup
+from training.validate import validate_document
+
+DEFAULT_CORPUS = "../shared/corpora/vietnews"
+ANNOTATION_DIR = Path("data/annotations")
+SPLITS = ("train", "dev", "test")
+
+
+def file_stem(doc_id: str) -> str:
+    """``train/000123`` -> ``train_000123`` (file names for annotators)."""
+    return doc_id.replace("/", "_")
+
+
+def doc_id_from_path(path: Path) -> str:
+    split, _, num = path.name.split(".", 1)[0].partition("_")
+    if not num:
+        raise CorpusError(f"{path}: file name must be <split>_<number>.txt, e.g. train_000123.txt")
+    return f"{split}/{num}"
+
+
+def split_files(paths: list[str] | None) -> list[Path]:
+    if paths:
+        return [Path(p) for p in paths]
+    return [ANNOTATION_DIR / f"{s}.jsonl" for s in SPLITS]
+
+
+def load_gold(paths: list[Path], corpus: str) -> list[tuple[Path, Document]]:
+    """Read annotation files and attach materialised text; duplicates across files are errors."""
+    entries = [(p, d) for p in paths for d in read_annotations(p)]
+    seen: dict[str, Path] = {}
+    for path, doc in entries:
+        if doc.id in seen:
+            raise CorpusError(f"{path}: document {doc.id} is also in {seen[doc.id]}")
+        seen[doc.id] = path
+    texts = load_texts(corpus, seen)
+    for _, doc in entries:
+        doc.text = texts[doc.id]
+    return entries
+
+
+def cmd_materialize(args: argparse.Namespace) -> int:
+    ids = [line.split()[0] for line in Path(args.ids).read_text(encoding="utf-8").splitlines() if line.strip()]
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    for doc_id, text in load_texts(args.corpus, ids).items():
+        (out / f"{file_stem(doc_id)}.txt").write_text(text, encoding="utf-8")
+    print(f"wrote {len(ids)} articles to {out}")
+    return 0
+
+
+def _docs_from_markup(paths: list[str], corpus: str) -> list[Document]:
+    files = [Path(p) for p in paths]
+    ids = [doc_id_from_path(p) for p in files]
+    texts = load_texts(corpus, ids)
+    docs, failures = [], 0
+    for path, doc_id in zip(files, ids, strict=False):
+        try:
+            plain, spans = parse_markup(path.read_text(encoding="utf-8"), where=str(path))
+            check_against_source(plain, texts[doc_id], where=str(path))
+            doc = Document(doc_id, text_sha256(plain), spans, plain)
+            problems = validate_document(doc, plain)
+            if problems:
+                raise CorpusError("\n".join(f"{path} (document {doc_id}): {p}" for p in problems))
+        except CorpusError as exc:
+            print(exc, file=sys.stderr)
+            failures += 1
+            continue
+        docs.append(doc)
+    if failures:
+        raise CorpusError(f"{failures} of {len(files)} markup file(s) failed")
+    return docs
+
+
+def cmd_check_markup(args: argparse.Namespace) -> int:
+    docs = _docs_from_markup(args.files, args.corpus)
+    counts = Counter(s.label for d in docs for s in d.entities)
+    print(f"OK: {len(docs)} file(s), {sum(counts.values())} entities: "
+          + ", ".join(f"{label} {counts[label]}" for label in LABELS))
+    return 0
+
+
+def cmd_from_markup(args: argparse.Namespace) -> int:
+    docs = _docs_from_markup(args.files, args.corpus)
+    write_annotations(args.out, docs)
+    print(f"wrote {len(docs)} documents to {args.out}")
+    return 0
+
+
+def cmd_to_markup(args: argparse.Namespace) -> int:
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    entries = load_gold([Path(p) for p in args.files], args.corpus)
+    for _, doc in entries:
+        (out / f"{file_stem(doc.id)}.txt").write_text(render_markup(doc.text, doc.entities), encoding="utf-8")
+    print(f"wrote {len(entries)} marked-up articles to {out}")
+    return 0
+
+
+def cmd_validate(args: argparse.Namespace) -> int:
+    entries = load_gold(split_files(args.files), args.corpus)
+    bad = 0
+    for path, doc in entries:
+        for problem in validate_document(doc, doc.text):
+            print(f"{path} (document {doc.id}): {problem}", file=sys.stderr)
+            bad += 1
+    n_ent = sum(len(d.entities) for _, d in entries)
+    if bad:
+        print(f"FAILED: {bad} problem(s) in {len(entries)} documents", file=sys.stderr)
+        return 1
+    print(f"OK: {len(entries)} documents, {n_ent} entities, all valid")
+    return 0
+
+
+def cmd_stats(args: argparse.Namespace) -> int:
+    paths = split_files(args.files)
+    rows = []
+    for path in paths:
+        docs = read_annotations(path)
+        counts = Counter(s.label for d in docs for s in d.entities)
+        rows.append((path.stem, len(docs), counts))
+    header = "| split | articles | " + " | ".join(LABELS) + " | all |"
+    print(header)
+    print("|" + "---|" * (len(LABELS) + 3))
+    total_docs, total = 0, Counter()
+    for name, n, counts in rows:
+        total_docs += n
+        total.update(counts)
+        print(f"| {name} | {n} | " + " | ".join(str(counts[lab]) for lab in LABELS) + f" | {sum(counts.values())} |")
+    print(f"| all | {total_docs} | " + " | ".join(str(total[lab]) for lab in LABELS) + f" | {sum(total.values())} |")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m training.data", description=__doc__.split("\n\n")[0])
+    parser.add_argument("--corpus", default=DEFAULT_CORPUS, help="VietNews JSONL(.xz) file or folder, or a clone")
+    sub = parser.add_subparsers(dest="command", required=True)
+    p = sub.add_parser("materialize", help="write article texts for annotators")
+    p.add_argument("--ids", required=True, help="file with one corpus id per line")
+    p.add_argument("--out", required=True)
+    p.set_defaults(func=cmd_materialize)
+    p = sub.add_parser("check-markup", help="check [[surface|LABEL]] files against the source")
+    p.add_argument("files", nargs="+")
+    p.set_defaults(func=cmd_check_markup)
+    p = sub.add_parser("from-markup", help="convert markup files to stand-off JSONL")
+    p.add_argument("files", nargs="+")
+    p.add_argument("--out", required=True)
+    p.set_defaults(func=cmd_from_markup)
+    p = sub.add_parser("to-markup", help="render stand-off annotations as markup for review")
+    p.add_argument("files", nargs="+")
+    p.add_argument("--out", required=True)
+    p.set_defaults(func=cmd_to_markup)
+    for name, func, text in (("validate", cmd_validate, "check every rule and hash"),
+                             ("stats", cmd_stats, "articles and entities per split and label")):
+        p = sub.add_parser(name, help=text)
+        p.add_argument("files", nargs="*",
+                       help="annotation JSONL files (default: data/annotations/{train,dev,test}.jsonl)")
+        p.set_defaults(func=func)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return args.func(args)
+    except CorpusError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
