@@ -144,7 +144,7 @@ def test_long_article_streams_in_bounded_chunks(b_person, monkeypatch):
     import vnner.model as m
     from vnner.segment import segment
 
-    monkeypatch.setattr(m, "CHUNK_WORDS", 64)
+    monkeypatch.setattr(m.inputs, "CHUNK_WORDS", 64)
     monkeypatch.setattr(m, "PENDING_WINDOWS", 4)
     seen = []
     original = m.NerModel._run

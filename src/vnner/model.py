@@ -1,48 +1,32 @@
 """Stage 5: the model, its loading checks, and ``NerModel.predict`` (the whole pipeline).
 
-Documents are processed in chunks of whole sentences, so memory stays bounded
-however long an article is; windows from many chunks (and documents) are
-batched together, sorted by length to minimise padding.
+Documents arrive as chunks of whole sentences (:mod:`vnner.inputs`), so memory
+stays bounded however long an article is; windows from many chunks and
+documents are batched together, sorted by length to minimise padding.
 """
 
 from __future__ import annotations
 
 import os
 import re
-from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
 import torch
 
-from vnner.align import SubwordEncoder, word_text
+from vnner import inputs
 from vnner.decode import Entity, bio_spans
-from vnner.segment import Sentence, Word, iter_sentences
-from vnner.text import TextView, normalize
-from vnner.windows import Window, make_windows
+from vnner.inputs import Chunk, InputBuilder
 
 DEFAULT_MODEL_DIR = Path(__file__).parent / "default_model"
-# Words per processing chunk, and windows gathered before running the model.
-CHUNK_WORDS = 2048
+# Windows gathered (across chunks and documents) before running the model.
 PENDING_WINDOWS = 256
 _TAG = re.compile(r"^(O|[BI]-\S+)$")
 
 
 class ModelError(ValueError):
     """A checkpoint that cannot be used: the message says which file or setting is wrong."""
-
-
-@dataclass
-class _Chunk:
-    """Consecutive sentences of one document, and the model's outputs for their words."""
-
-    doc: int
-    view: TextView
-    words: list[Word]
-    sentence_starts: set[int]
-    windows: list[Window] = field(default_factory=list)
-    probs: np.ndarray | None = None
 
 
 def check_labels(id2label: dict, where: str) -> list[str]:
@@ -81,12 +65,12 @@ class NerModel:
             if getattr(tokenizer, name) is None:
                 raise ModelError(f"{source}: the tokenizer defines no {name.removesuffix('_id')} token")
         self.tokenizer = tokenizer
-        self.encoder = SubwordEncoder(tokenizer)
         # PhoBERT-style checkpoints read word-segmented input ("Bí_thư"); others may read syllables.
         self.units = getattr(config, "vnner_units", "words")
         if self.units not in ("words", "syllables"):
             raise ModelError(f"{source}: config.vnner_units must be 'words' or 'syllables', not {self.units!r}")
         self.max_length = _max_length(config, tokenizer)
+        self.inputs = InputBuilder(tokenizer, units=self.units, max_length=self.max_length)
         self.device = torch.device(device or ("cuda" if torch.cuda.is_available() else "cpu"))
         self.model = model.to(self.device).eval()
 
@@ -118,33 +102,7 @@ class NerModel:
 
     # ---- the pipeline ---------------------------------------------------------------
 
-    def _chunks(self, doc: int, text: str) -> Iterator[_Chunk]:
-        view = normalize(text)
-        sentences: list[Sentence] = []
-        n_words = 0
-        for sentence in iter_sentences(view.text, words=self.units == "words"):
-            sentences.append(sentence)
-            n_words += len(sentence.words)
-            if n_words >= CHUNK_WORDS:
-                yield self._chunk(doc, view, sentences)
-                sentences, n_words = [], 0
-        if sentences:
-            yield self._chunk(doc, view, sentences)
-
-    def _chunk(self, doc: int, view: TextView, sentences: list[Sentence]) -> _Chunk:
-        words: list[Word] = []
-        bounds: list[tuple[int, int]] = []
-        for sentence in sentences:
-            bounds.append((len(words), len(words) + len(sentence.words)))
-            words.extend(sentence.words)
-        joiner = "_" if self.units == "words" else " "
-        pieces = self.encoder.encode([word_text(view.text, w, joiner) for w in words])
-        tok = self.tokenizer
-        windows = make_windows(pieces, bounds, max_length=self.max_length,
-                               cls_id=tok.cls_token_id, sep_id=tok.sep_token_id)
-        return _Chunk(doc, view, words, {lo for lo, _ in bounds}, windows)
-
-    def _run(self, chunks: list[_Chunk], batch_size: int) -> None:
+    def _run(self, chunks: list[Chunk], batch_size: int) -> None:
         """Fill each chunk's per-word probabilities."""
         jobs = [(c, w) for c in chunks for w in c.windows]
         jobs.sort(key=lambda job: len(job[1].input_ids))
@@ -166,15 +124,14 @@ class NerModel:
                     own = slice(w.own_lo - w.lo, w.own_hi - w.lo)
                     c.probs[w.own_lo:w.own_hi] = probs[row, w.first[own]]
 
-    def _decode(self, chunk: _Chunk) -> list[Entity]:
+    def _decode(self, chunk: Chunk) -> list[Entity]:
         best = chunk.probs.argmax(axis=1)
         score = chunk.probs.max(axis=1)
         tags = [self.labels[i] for i in best]
-        view, words = chunk.view, chunk.words
         entities = []
         for a, b, label in bio_spans(tags, chunk.sentence_starts):
-            start, end = view.to_original(words[a].start, words[b - 1].end)
-            entities.append(Entity(view.original[start:end], label, start, end, float(score[a:b].mean())))
+            start, end = chunk.original_span(a, b - 1)
+            entities.append(Entity(chunk.view.original[start:end], label, start, end, float(score[a:b].mean())))
         return entities
 
     def predict(self, texts: str | Sequence[str], *, batch_size: int = 32,
@@ -189,7 +146,7 @@ class NerModel:
         if batch_size < 1:
             raise ValueError(f"batch_size must be at least 1, got {batch_size}")
         results: list[list[Entity]] = [[] for _ in docs]
-        pending: list[_Chunk] = []
+        pending: list[Chunk] = []
 
         def flush() -> None:
             self._run(pending, batch_size)
@@ -203,7 +160,7 @@ class NerModel:
 
             indices = tqdm(indices, desc="vnner", unit="doc")
         for i in indices:
-            for chunk in self._chunks(i, docs[i]):
+            for chunk in self.inputs.iter_chunks(i, docs[i], chunk_words=inputs.CHUNK_WORDS):
                 pending.append(chunk)
                 if sum(len(c.windows) for c in pending) >= PENDING_WINDOWS:
                     flush()

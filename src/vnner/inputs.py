@@ -1,0 +1,112 @@
+"""Stages 1-4 chained: raw text to model windows, the one path for inference and training.
+
+``NerModel.predict`` and ``training/`` both call :func:`iter_chunks`, so a
+model is trained on exactly the inputs it will see at inference time.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Iterator
+from dataclasses import dataclass, field
+
+from vnner.align import SubwordEncoder, word_text
+from vnner.segment import Sentence, Word, iter_sentences
+from vnner.text import TextView, normalize
+from vnner.windows import Window, make_windows
+
+# Words per chunk: a document is processed this many words (whole sentences) at a time,
+# which bounds memory however long the article is.
+CHUNK_WORDS = 2048
+
+
+@dataclass
+class Chunk:
+    """Consecutive sentences of one document, segmented and windowed."""
+
+    doc: int
+    view: TextView
+    words: list[Word]
+    sentence_starts: set[int]
+    windows: list[Window]
+    probs: object = field(default=None)  # filled by the model: (words, labels) array
+
+    def original_span(self, first: int, last: int) -> tuple[int, int]:
+        """Original-string span covering words ``first..last`` (inclusive)."""
+        return self.view.to_original(self.words[first].start, self.words[last].end)
+
+
+def split_words_at(words: list[Word], boundaries: Collection[int]) -> tuple[list[Word], int]:
+    """Split words whose syllables straddle a boundary (view offsets); returns (words, splits).
+
+    Training uses this so that a gold entity boundary falling inside a segmented
+    word ("Tỉnh uỷ Nghệ" joined wrongly) still gets its own word and label.
+    """
+    out: list[Word] = []
+    splits = 0
+    for w in words:
+        cut = [k for k in range(1, len(w.syllables)) if w.syllables[k][0] in boundaries
+               or w.syllables[k - 1][1] in boundaries]
+        if not cut:
+            out.append(w)
+            continue
+        splits += 1
+        edges = [0, *cut, len(w.syllables)]
+        for a, b in zip(edges, edges[1:]):
+            syl = w.syllables[a:b]
+            out.append(Word(syl[0][0], syl[-1][1], syl))
+    return out, splits
+
+
+class InputBuilder:
+    """Turns documents into :class:`Chunk` s for one tokenizer and input convention."""
+
+    def __init__(self, tokenizer, *, units: str, max_length: int) -> None:
+        self.encoder = SubwordEncoder(tokenizer)
+        self.words_mode = units == "words"
+        self.joiner = "_" if self.words_mode else " "
+        self.max_length = max_length
+        self.cls_id, self.sep_id = tokenizer.cls_token_id, tokenizer.sep_token_id
+        self.boundary_splits = 0  # words split at gold boundaries so far (reported by training)
+
+    def iter_chunks(self, doc: int, text: str, *, boundaries: Collection[int] | None = None,
+                    chunk_words: int | None = None) -> Iterator[Chunk]:
+        """Chunks of ``text``; with ``boundaries`` (original offsets of gold spans) words are split there."""
+        view = normalize(text)
+        view_cuts = _to_view_offsets(view, boundaries) if boundaries else None
+        limit = chunk_words or CHUNK_WORDS
+        sentences: list[Sentence] = []
+        n_words = 0
+        for sentence in iter_sentences(view.text, words=self.words_mode):
+            sentences.append(sentence)
+            n_words += len(sentence.words)
+            if n_words >= limit:
+                yield self._chunk(doc, view, sentences, view_cuts)
+                sentences, n_words = [], 0
+        if sentences:
+            yield self._chunk(doc, view, sentences, view_cuts)
+
+    def _chunk(self, doc: int, view: TextView, sentences: list[Sentence], cuts: set[int] | None) -> Chunk:
+        words: list[Word] = []
+        bounds: list[tuple[int, int]] = []
+        for sentence in sentences:
+            sw = list(sentence.words)
+            if cuts:
+                sw, n = split_words_at(sw, cuts)
+                self.boundary_splits += n
+            bounds.append((len(words), len(words) + len(sw)))
+            words.extend(sw)
+        pieces = self.encoder.encode([word_text(view.text, w, self.joiner) for w in words])
+        windows = make_windows(pieces, bounds, max_length=self.max_length, cls_id=self.cls_id, sep_id=self.sep_id)
+        return Chunk(doc, view, words, {lo for lo, _ in bounds}, windows)
+
+
+def _to_view_offsets(view: TextView, offsets: Collection[int]) -> set[int]:
+    """View positions whose original offset is one of ``offsets`` (for gold boundaries)."""
+    wanted = set(offsets)
+    if view._starts is None:
+        return wanted
+    found = {i for i in range(len(view.text)) if view._starts[i] in wanted}
+    if len(view.original) in wanted:
+        found.add(len(view.text))
+    found |= {i + 1 for i in range(len(view.text)) if view._ends[i] in wanted}
+    return found
