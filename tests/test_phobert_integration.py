@@ -25,9 +25,8 @@ V.Nỷ"""
 @pytest.fixture(scope="module")
 def phobert_dir(tmp_path_factory):
     import torch
-    from transformers import AutoConfig, AutoModelForTokenClassification, AutoTokenizer
-
     from conftest import LABELS
+    from transformers import AutoConfig, AutoModelForTokenClassification, AutoTokenizer
 
     out = tmp_path_factory.mktemp("phobert-random")
     config = AutoConfig.from_pretrained(PHOBERT, id2label=dict(enumerate(LABELS)),

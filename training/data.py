@@ -7,6 +7,7 @@
     python -m training.data validate
     python -m training.data stats
     python -m training.data export --format conll --out exports/
+    python -m training.data agreement data/agreement/first.jsonl data/agreement/second.jsonl
 
 Every command reads the article text from the corpus (``--corpus``, default
 ``../shared/corpora/vietnews``): the repository holds stand-off spans only.
@@ -15,6 +16,7 @@ Every command reads the article text from the corpus (``--corpus``, default
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 from collections import Counter
 from pathlib import Path
@@ -160,6 +162,56 @@ def cmd_stats(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_export(args: argparse.Namespace) -> int:
+    from vnner.inputs import syllable_tags
+
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    for path in split_files(args.files):
+        entries = load_gold([path], args.corpus)
+        target = out / f"{path.stem}.{'conll' if args.format == 'conll' else 'jsonl'}"
+        conflicts = 0
+        with target.open("w", encoding="utf-8") as fh:
+            for _, doc in entries:
+                spans = [(s.start, s.end, s.label) for s in doc.entities]
+                if args.format == "jsonl":
+                    record = {"id": doc.id, "text": doc.text,
+                              "entities": [{"start": s, "end": e, "label": lab} for s, e, lab in spans]}
+                    fh.write(json.dumps(record, ensure_ascii=False) + "\n")
+                    continue
+                sentences, bad = syllable_tags(doc.text, spans)
+                conflicts += bad
+                fh.write(f"# id = {doc.id}\n")
+                for rows in sentences:
+                    fh.writelines(f"{doc.text[s:e]}\t{tag}\n" for s, e, tag in rows)
+                    fh.write("\n")
+        note = f" ({conflicts} span edge(s) inside a syllable token)" if conflicts else ""
+        print(f"wrote {len(entries)} documents to {target}{note}")
+    return 0
+
+
+def cmd_agreement(args: argparse.Namespace) -> int:
+    from training.scoring import span_scores
+
+    first = {d.id: d for d in read_annotations(args.first)}
+    second = {d.id: d for d in read_annotations(args.second)}
+    ids = sorted(first.keys() & second.keys())
+    if not ids:
+        raise CorpusError(f"{args.first} and {args.second} share no document")
+    for doc_id in ids:
+        if first[doc_id].sha256 != second[doc_id].sha256:
+            raise CorpusError(f"document {doc_id}: the two annotations were made on different texts (sha256)")
+    scores = span_scores([[(s.start, s.end, s.label) for s in first[i].entities] for i in ids],
+                         [[(s.start, s.end, s.label) for s in second[i].entities] for i in ids], LABELS)
+    print(f"span-level agreement over {len(ids)} documents (F1; first annotation as reference)")
+    print("| label | entities (first) | entities (second) | agreed | F1 |")
+    print("|---|---|---|---|---|")
+    for label in [*LABELS, "micro"]:
+        sc = scores[label]
+        print(f"| {label} | {sc['support']} | {sc['tp'] + sc['fp']} | {sc['tp']} | {sc['f1']:.3f} |")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m training.data", description=__doc__.split("\n\n")[0])
     parser.add_argument("--corpus", default=DEFAULT_CORPUS, help="VietNews JSONL(.xz) file or folder, or a clone")
@@ -185,6 +237,15 @@ def build_parser() -> argparse.ArgumentParser:
         p.add_argument("files", nargs="*",
                        help="annotation JSONL files (default: data/annotations/{train,dev,test}.jsonl)")
         p.set_defaults(func=func)
+    p = sub.add_parser("export", help="write CoNLL (syllable IOB2) or JSONL-with-text files per split")
+    p.add_argument("files", nargs="*", help="annotation JSONL files (default: the three splits)")
+    p.add_argument("--format", choices=("conll", "jsonl"), default="conll")
+    p.add_argument("--out", required=True)
+    p.set_defaults(func=cmd_export)
+    p = sub.add_parser("agreement", help="span-level F1 between two annotations of the same documents")
+    p.add_argument("first")
+    p.add_argument("second")
+    p.set_defaults(func=cmd_agreement)
     return parser
 
 

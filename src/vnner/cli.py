@@ -67,21 +67,12 @@ def read_documents(args: argparse.Namespace) -> list[tuple[str, str]]:
 
 def _conll(doc_id: str, text: str, entities: list[Entity]) -> str:
     """Syllable-level IOB2 lines, one sentence a block, in the caller's text."""
-    from vnner.segment import iter_sentences
-    from vnner.text import normalize
+    from vnner.inputs import syllable_tags
 
-    view = normalize(text)
+    sentences, _ = syllable_tags(text, [(e.start, e.end, e.label) for e in entities])
     lines = [f"# id = {doc_id}"]
-    k = 0  # entities are sorted and disjoint: walk them alongside the syllables
-    for sentence in iter_sentences(view.text, words=False):
-        for word in sentence.words:
-            start, end = view.to_original(word.start, word.end)
-            while k < len(entities) and entities[k].end <= start:
-                k += 1
-            tag = "O"
-            if k < len(entities) and entities[k].start <= start and end <= entities[k].end:
-                tag = ("B-" if start == entities[k].start else "I-") + entities[k].label
-            lines.append(f"{text[start:end]}\t{tag}")
+    for rows in sentences:
+        lines.extend(f"{text[s:e]}\t{tag}" for s, e, tag in rows)
         lines.append("")
     return "\n".join(lines)
 

@@ -110,3 +110,35 @@ def _to_view_offsets(view: TextView, offsets: Collection[int]) -> set[int]:
         found.add(len(view.text))
     found |= {i + 1 for i in range(len(view.text)) if view._ends[i] in wanted}
     return found
+
+
+def syllable_tags(text: str, spans: list[tuple[int, int, str]]) -> tuple[list[list[tuple[int, int, str]]], int]:
+    """IOB2 tag of every syllable token, sentence by sentence, for character spans over ``text``.
+
+    Returns ``([[(start, end, tag), ...] per sentence], conflicts)`` with offsets in
+    ``text``; ``conflicts`` counts spans whose edges fall inside a token (they
+    are tagged from the token that holds their start).
+    """
+    view = normalize(text)
+    ordered = sorted(spans)
+    sentences: list[list[tuple[int, int, str]]] = []
+    k = 0
+    seen_start: set[int] = set()
+    for sentence in iter_sentences(view.text, words=False):
+        rows = []
+        for word in sentence.words:
+            start, end = view.to_original(word.start, word.end)
+            while k < len(ordered) and ordered[k][1] <= start:
+                k += 1
+            tag = "O"
+            if k < len(ordered) and ordered[k][0] < end:
+                s, _, label = ordered[k]
+                tag = ("I-" if s in seen_start else "B-") + label
+                seen_start.add(s)
+            rows.append((start, end, tag))
+        sentences.append(rows)
+    covered = {(s, e) for sent in sentences for s, e, _ in sent}
+    starts = {s for s, _ in covered}
+    ends = {e for _, e in covered}
+    conflicts = sum(1 for s, e, _ in ordered if s not in starts or e not in ends)
+    return sentences, conflicts
