@@ -42,7 +42,8 @@ def check_labels(id2label: dict, where: str) -> list[str]:
     return labels
 
 
-def _max_length(config, tokenizer) -> int:
+def max_input_length(config, tokenizer) -> int:
+    """Longest input (special tokens included) the model and tokenizer both accept."""
     positions = getattr(config, "max_position_embeddings", 512)
     if config.model_type in ("roberta", "xlm-roberta", "camembert", "bertweet"):
         positions -= (config.pad_token_id or 0) + 1  # RoBERTa position ids start after padding_idx
@@ -69,7 +70,7 @@ class NerModel:
         self.units = getattr(config, "vnner_units", "words")
         if self.units not in ("words", "syllables"):
             raise ModelError(f"{source}: config.vnner_units must be 'words' or 'syllables', not {self.units!r}")
-        self.max_length = _max_length(config, tokenizer)
+        self.max_length = max_input_length(config, tokenizer)
         self.inputs = InputBuilder(tokenizer, units=self.units, max_length=self.max_length)
         self.device = torch.device(device or ("cuda" if torch.cuda.is_available() else "cpu"))
         self.model = model.to(self.device).eval()

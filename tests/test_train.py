@@ -1,0 +1,70 @@
+"""End to end on a tiny dataset written by the test: tokenizer, training, loading, predicting, scoring."""
+
+import json
+
+import pytest
+from test_corpus import write_corpus
+
+from training.data import main as data_main
+
+ARTICLES = {
+    "train/000001": ("Bí_thư Tỉnh_uỷ Nghệ_An Thái_Thanh_Quý dự hội_nghị ngày 2/3 .",
+                     "[[Bí thư|POSITION]] [[Tỉnh uỷ Nghệ An|ORGANIZATION]] [[Thái Thanh Quý|PERSON]] "
+                     "dự hội nghị [[ngày 2/3|DATE]]."),
+    "train/000002": ("Chủ_tịch UBND tỉnh Nguyễn_Văn_An kết_nạp 152 đảng_viên .",
+                     "[[Chủ tịch|POSITION]] [[UBND tỉnh|ORGANIZATION]] [[Nguyễn Văn An|PERSON]] kết nạp "
+                     "[[152 đảng viên|QUANTITY]]."),
+    "train/000003": ("Phó Bí_thư Thành_uỷ Lê_Văn_Bình họp ngày 5/6 với 20 đảng_viên .",
+                     "[[Phó Bí thư|POSITION]] [[Thành uỷ|ORGANIZATION]] [[Lê Văn Bình|PERSON]] họp "
+                     "[[ngày 5/6|DATE]] với [[20 đảng viên|QUANTITY]]."),
+}
+
+
+@pytest.fixture(scope="module")
+def tiny_project(tmp_path_factory):
+    root = tmp_path_factory.mktemp("project")
+    corpus = write_corpus(root / "corpus", {k: v[0] for k, v in ARTICLES.items()})
+    (root / "markup").mkdir()
+    for doc_id, (_, marked) in ARTICLES.items():
+        (root / "markup" / f"{doc_id.replace('/', '_')}.txt").write_text(marked, encoding="utf-8")
+    files = sorted(str(p) for p in (root / "markup").glob("*.txt"))
+    for split in ("train", "dev"):
+        assert data_main(["--corpus", str(corpus), "from-markup", *files, "--out", str(root / f"{split}.jsonl")]) == 0
+    return root, corpus
+
+
+def test_train_scratch_model_then_load_and_predict(tiny_project):
+    from training.build_tokenizer import corpus_texts, train_tokenizer
+    from training.config import load_config
+    from training.train import train
+    from vnner import load_model
+
+    root, corpus = tiny_project
+    tokenizer = train_tokenizer(corpus_texts(str(corpus), None), vocab_size=200, min_frequency=1)
+    tokenizer.save_pretrained(root / "tok")
+    config_path = root / "tiny.yaml"
+    config_path.write_text(f"""
+model_name_or_path: scratch
+tokenizer: {root / 'tok'}
+init: scratch
+output_dir: {root / 'model'}
+max_length: 8
+scratch: {{hidden_size: 32, num_hidden_layers: 1, num_attention_heads: 2, intermediate_size: 64,
+          max_position_embeddings: 40}}
+data: {{train: {root / 'train.jsonl'}, dev: {root / 'dev.jsonl'}, test: null, corpus: {corpus}}}
+training: {{num_train_epochs: 2, per_device_train_batch_size: 4, learning_rate: 0.001, logging_steps: 1}}
+""", encoding="utf-8")
+    results = train(load_config(config_path))
+    out = root / "model"
+    for name in ("model.safetensors", "config.json", "tokenizer.json", "metrics.json", "README.md",
+                 "vnner_config.yaml"):
+        assert (out / name).is_file(), name
+    assert json.loads((out / "config.json").read_text())["vnner_units"] == "words"
+    # Sentences of ~10 words in 8-position windows: several windows per document.
+    assert results["feature_stats"]["train"]["windows"] > 3
+    assert "micro" in results["dev_char_spans"]
+    assert "| micro |" in (out / "README.md").read_text()
+    model = load_model(str(out), device="cpu")
+    text = ARTICLES["train/000001"][1].replace("[[", "").replace("]]", "")
+    for e in model.predict(text):
+        assert text[e.start:e.end] == e.text

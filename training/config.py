@@ -1,0 +1,158 @@
+"""Training configuration: YAML files in ``configs/``, checked before anything heavy starts.
+
+Every key is declared here with its type; an unknown key, a wrong type or a
+missing data file is an error that names the key.  Any key can be overridden
+on the command line with its dotted name: ``--training.learning_rate 3e-5``.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import types
+import typing
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+
+
+class ConfigError(ValueError):
+    pass
+
+
+@dataclass
+class DataConfig:
+    train: str = "data/annotations/train.jsonl"
+    dev: str = "data/annotations/dev.jsonl"
+    test: str | None = "data/annotations/test.jsonl"
+    corpus: str = "../shared/corpora/vietnews"
+
+
+@dataclass
+class ScratchConfig:
+    """Architecture of a RoBERTa trained from scratch (used when ``init: scratch``)."""
+
+    hidden_size: int = 256
+    num_hidden_layers: int = 4
+    num_attention_heads: int = 4
+    intermediate_size: int = 1024
+    max_position_embeddings: int = 258
+    hidden_dropout_prob: float = 0.1
+    attention_probs_dropout_prob: float = 0.1
+
+
+@dataclass
+class TrainingConfig:
+    learning_rate: float = 5e-5
+    num_train_epochs: float = 10.0
+    per_device_train_batch_size: int = 16
+    per_device_eval_batch_size: int = 32
+    gradient_accumulation_steps: int = 1
+    weight_decay: float = 0.01
+    warmup_ratio: float = 0.1
+    seed: int = 42
+    early_stopping_patience: int = 3
+    max_steps: int = -1
+    logging_steps: int = 20
+    dataloader_num_workers: int = 0
+    # Mixed precision and batch growth apply only when CUDA is present.
+    mixed_precision: bool = True
+    cuda_batch_multiplier: int = 2
+
+
+@dataclass
+class Config:
+    model_name_or_path: str = "vinai/phobert-base"
+    tokenizer: str | None = None  # defaults to model_name_or_path
+    init: str = "pretrained"  # "pretrained" (fine-tune a checkpoint) or "scratch"
+    units: str = "words"  # "words" (PhoBERT-style segmented input) or "syllables"
+    max_length: int | None = None  # defaults to the model's limit
+    output_dir: str = "runs/model"
+    data: DataConfig = field(default_factory=DataConfig)
+    scratch: ScratchConfig = field(default_factory=ScratchConfig)
+    training: TrainingConfig = field(default_factory=TrainingConfig)
+
+    def to_dict(self) -> dict:
+        return dataclasses.asdict(self)
+
+
+def _check_type(key: str, value, hint):
+    origin = typing.get_origin(hint)
+    if origin in (typing.Union, types.UnionType):
+        options = typing.get_args(hint)
+        if value is None and type(None) in options:
+            return None
+        errors = []
+        for opt in options:
+            if opt is type(None):
+                continue
+            try:
+                return _check_type(key, value, opt)
+            except ConfigError as exc:
+                errors.append(str(exc))
+        raise ConfigError(errors[0])
+    if hint is float and isinstance(value, int) and not isinstance(value, bool):
+        return float(value)
+    if hint is float and isinstance(value, str):
+        try:  # YAML reads "3e-5" (no dot) as a string
+            return float(value)
+        except ValueError:
+            pass
+    if hint in (int, float, str, bool) and (type(value) is not hint):
+        raise ConfigError(f"config key '{key}' must be {hint.__name__}, got {type(value).__name__} {value!r}")
+    return value
+
+
+def _build(cls, raw: dict, prefix: str = ""):
+    if not isinstance(raw, dict):
+        raise ConfigError(f"config section '{prefix.rstrip('.') or '<top>'}' must be a mapping")
+    hints = typing.get_type_hints(cls)
+    names = {f.name for f in dataclasses.fields(cls)}
+    unknown = sorted(set(raw) - names)
+    if unknown:
+        raise ConfigError(f"unknown config key '{prefix}{unknown[0]}' (known: {', '.join(sorted(names))})")
+    kwargs = {}
+    for name, value in raw.items():
+        hint = hints[name]
+        if dataclasses.is_dataclass(hint):
+            kwargs[name] = _build(hint, value, f"{prefix}{name}.")
+        else:
+            kwargs[name] = _check_type(prefix + name, value, hint)
+    return cls(**kwargs)
+
+
+def apply_overrides(raw: dict, overrides: list[str]) -> dict:
+    """``["--training.learning_rate", "3e-5", ...]`` applied to the raw mapping (values parsed as YAML)."""
+    if len(overrides) % 2:
+        raise ConfigError(f"override {overrides[-1]!r} has no value")
+    for flag, text in zip(overrides[::2], overrides[1::2]):
+        if not flag.startswith("--"):
+            raise ConfigError(f"expected --dotted.key, got {flag!r}")
+        *parents, leaf = flag[2:].replace("-", "_").split(".")
+        node = raw
+        for p in parents:
+            node = node.setdefault(p, {})
+        node[leaf] = yaml.safe_load(text)
+    return raw
+
+
+def load_config(path: str | Path | None, overrides: list[str] = (), *, check_paths: bool = True) -> Config:
+    raw = {}
+    if path is not None:
+        path = Path(path)
+        if not path.is_file():
+            raise ConfigError(f"config file {path} does not exist")
+        raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    config = _build(Config, apply_overrides(raw, list(overrides)))
+    if config.init not in ("pretrained", "scratch"):
+        raise ConfigError(f"config key 'init' must be 'pretrained' or 'scratch', got {config.init!r}")
+    if config.units not in ("words", "syllables"):
+        raise ConfigError(f"config key 'units' must be 'words' or 'syllables', got {config.units!r}")
+    if config.init == "scratch" and not config.tokenizer:
+        raise ConfigError("config key 'tokenizer' is required with init: scratch (a tokenizer directory)")
+    if check_paths:
+        for key in ("train", "dev", "test"):
+            value = getattr(config.data, key)
+            if value is not None and not Path(value).is_file():
+                raise ConfigError(f"config key 'data.{key}': file {value} does not exist")
+    return config

@@ -1,0 +1,193 @@
+"""Fine-tune (or train from scratch) a token classifier on the gold corpus.
+
+    python -m training.train --config configs/phobert-base.yaml
+    python -m training.train --config configs/compact.yaml --training.num_train_epochs 3 --output_dir runs/x
+
+Inputs go through vnner's own pipeline (``vnner.inputs``), so PhoBERT's slow
+tokenizer works and training sees exactly what inference will see.  Runs on
+CPU or GPU unchanged, and under ``accelerate launch`` / ``torchrun`` for
+several GPUs (``transformers.Trainer`` handles the distribution).
+
+The output directory loads with ``vnner.load_model(path)`` and holds the
+weights (safetensors), tokenizer, the resolved config, dev/test metrics and a
+model card.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+import yaml
+
+from training.config import Config, ConfigError, load_config
+from training.features import IGNORE, FeatureStats, build_features
+from training.scoring import span_scores
+
+LABELS = ["O"] + [f"{p}-{lab}" for lab in ("PERSON", "POSITION", "ORGANIZATION", "DATE", "QUANTITY")
+                  for p in ("B", "I")]
+METRIC_DIR = Path(__file__).resolve().parents[1] / "metrics" / "seqeval_strict"
+
+
+def build_model(config: Config, tokenizer):
+    from transformers import AutoConfig, AutoModelForTokenClassification, RobertaConfig
+
+    label_kwargs = {"id2label": dict(enumerate(LABELS)), "label2id": {lab: i for i, lab in enumerate(LABELS)}}
+    if config.init == "scratch":
+        model_config = RobertaConfig(
+            vocab_size=len(tokenizer), pad_token_id=tokenizer.pad_token_id, bos_token_id=tokenizer.cls_token_id,
+            eos_token_id=tokenizer.sep_token_id, type_vocab_size=1, **vars(config.scratch), **label_kwargs)
+        model = AutoModelForTokenClassification.from_config(model_config)
+    else:
+        model_config = AutoConfig.from_pretrained(config.model_name_or_path, num_labels=len(LABELS), **label_kwargs)
+        model = AutoModelForTokenClassification.from_pretrained(config.model_name_or_path, config=model_config,
+                                                                ignore_mismatched_sizes=True)
+    model.config.vnner_units = config.units
+    return model
+
+
+def _warmup_kwargs(args_cls, ratio: float) -> dict:
+    """transformers 4.x takes warmup_ratio; 5.x folds a ratio (< 1) into warmup_steps."""
+    import inspect
+
+    if "warmup_ratio" in inspect.signature(args_cls.__init__).parameters:
+        return {"warmup_ratio": ratio}
+    return {"warmup_steps": ratio}
+
+
+def char_span_scores(model_dir: str, dataset) -> dict:
+    """Strict character-span scores of the saved model on a split, through ``vnner.predict``."""
+    from vnner import NerModel
+
+    model = NerModel.from_pretrained(model_dir)
+    predicted = model.predict(list(dataset["text"]), progress=True)
+    gold = [[(e["start"], e["end"], e["label"]) for e in row] for row in dataset["entities"]]
+    pred = [[(e.start, e.end, e.label) for e in doc] for doc in predicted]
+    return span_scores(gold, pred, ["PERSON", "POSITION", "ORGANIZATION", "DATE", "QUANTITY"])
+
+
+def train(config: Config) -> dict:
+    import evaluate
+    import torch
+    from transformers import (
+        AutoTokenizer,
+        DataCollatorForTokenClassification,
+        EarlyStoppingCallback,
+        Trainer,
+        TrainingArguments,
+        set_seed,
+    )
+
+    from training.dataset import load_gold_dataset
+    from training.model_card import write_model_card
+    from vnner.inputs import InputBuilder
+    from vnner.model import max_input_length
+
+    t0 = time.time()
+    set_seed(config.training.seed)
+    out = Path(config.output_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    files = {"train": config.data.train, "dev": config.data.dev}
+    if config.data.test:
+        files["test"] = config.data.test
+    data = load_gold_dataset(files, config.data.corpus)
+
+    tokenizer = AutoTokenizer.from_pretrained(config.tokenizer or config.model_name_or_path)
+    model = build_model(config, tokenizer)
+    max_length = config.max_length or max_input_length(model.config, tokenizer)
+    builder = InputBuilder(tokenizer, units=config.units, max_length=max_length)
+    label2id = model.config.label2id
+    stats = {split: FeatureStats() for split in ("train", "dev")}
+    features = {split: build_features(data[split], builder, label2id, stats[split]) for split in ("train", "dev")}
+    for split, st in stats.items():
+        print(f"[vnner] {split}: {st.documents} documents, {st.words} words, {st.windows} windows, "
+              f"{st.boundary_splits} words split at gold boundaries, {st.unaligned_entities} unaligned entities",
+              file=sys.stderr)
+
+    from datasets import Dataset
+
+    train_ds, dev_ds = Dataset.from_list(features["train"]), Dataset.from_list(features["dev"])
+    metric = evaluate.load(str(METRIC_DIR))
+    id2label = model.config.id2label
+
+    def compute_metrics(pred):
+        logits, labels = pred
+        best = np.argmax(logits, axis=-1)
+        refs, hyps = [], []
+        for p_row, l_row in zip(best, labels):
+            keep = l_row != IGNORE
+            refs.append([id2label[int(x)] for x in l_row[keep]])
+            hyps.append([id2label[int(x)] for x in p_row[keep]])
+        s = metric.compute(predictions=hyps, references=refs)
+        return {"f1": s["overall_f1"], "precision": s["overall_precision"], "recall": s["overall_recall"]}
+
+    tc = config.training
+    cuda = torch.cuda.is_available()
+    scale = tc.cuda_batch_multiplier if cuda else 1
+    args = TrainingArguments(
+        output_dir=str(out / "checkpoints"),
+        learning_rate=tc.learning_rate,
+        num_train_epochs=tc.num_train_epochs,
+        max_steps=tc.max_steps,
+        per_device_train_batch_size=tc.per_device_train_batch_size * scale,
+        per_device_eval_batch_size=tc.per_device_eval_batch_size * scale,
+        gradient_accumulation_steps=tc.gradient_accumulation_steps,
+        weight_decay=tc.weight_decay,
+        seed=tc.seed,
+        eval_strategy="epoch",
+        save_strategy="epoch",
+        save_total_limit=2,
+        load_best_model_at_end=True,
+        metric_for_best_model="f1",
+        greater_is_better=True,
+        logging_steps=tc.logging_steps,
+        bf16=bool(cuda and tc.mixed_precision and torch.cuda.is_bf16_supported()),
+        fp16=bool(cuda and tc.mixed_precision and not torch.cuda.is_bf16_supported()),
+        dataloader_num_workers=tc.dataloader_num_workers,
+        report_to=[],
+        **_warmup_kwargs(TrainingArguments, tc.warmup_ratio),
+    )
+    trainer = Trainer(
+        model=model, args=args, train_dataset=train_ds, eval_dataset=dev_ds,
+        data_collator=DataCollatorForTokenClassification(tokenizer, label_pad_token_id=IGNORE),
+        compute_metrics=compute_metrics,
+        callbacks=[EarlyStoppingCallback(early_stopping_patience=tc.early_stopping_patience)],
+    )
+    trainer.train()
+    trainer.model.config.vnner_units = config.units
+    trainer.save_model(str(out))
+    tokenizer.save_pretrained(str(out))
+    (out / "vnner_config.yaml").write_text(yaml.safe_dump(config.to_dict(), allow_unicode=True, sort_keys=False))
+
+    results = {"train_seconds": round(time.time() - t0, 1), "cuda": cuda,
+               "feature_stats": {k: vars(v) for k, v in stats.items()},
+               "window_seqeval_dev": trainer.evaluate()}
+    for split in ("dev", "test"):
+        if split in data:
+            results[f"{split}_char_spans"] = char_span_scores(str(out), data[split])
+    (out / "metrics.json").write_text(json.dumps(results, indent=2, ensure_ascii=False))
+    write_model_card(out, config, results, n_docs={k: len(v) for k, v in data.items()})
+    return results
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m training.train", description=__doc__.split("\n\n")[0])
+    parser.add_argument("--config", help="YAML file in configs/")
+    args, overrides = parser.parse_known_args(argv)
+    try:
+        config = load_config(args.config, overrides)
+    except ConfigError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    results = train(config)
+    micro = results.get("dev_char_spans", {}).get("micro", {})
+    print(f"[vnner] saved to {config.output_dir}; dev strict char-span micro F1 = {micro.get('f1', 0):.4f}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
