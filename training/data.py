@@ -212,6 +212,26 @@ def cmd_agreement(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_split(args: argparse.Namespace) -> int:
+    """Assign articles to train/dev/test once (seeded shuffle); the files then fix the split."""
+    import random
+
+    docs = [d for path in args.files for d in read_annotations(path)]
+    ids = sorted({d.id for d in docs})
+    if len(ids) != len(docs):
+        raise CorpusError("the input files repeat a document id")
+    random.Random(args.seed).shuffle(ids)
+    n_test = round(len(ids) * args.test)
+    n_dev = round(len(ids) * args.dev)
+    assignment = {i: "test" for i in ids[:n_test]} | {i: "dev" for i in ids[n_test:n_test + n_dev]}
+    out = Path(args.out)
+    for split in SPLITS:
+        chosen = sorted((d for d in docs if assignment.get(d.id, "train") == split), key=lambda d: d.id)
+        write_annotations(out / f"{split}.jsonl", chosen)
+        print(f"{split}: {len(chosen)} documents")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m training.data", description=__doc__.split("\n\n")[0])
     parser.add_argument("--corpus", default=DEFAULT_CORPUS, help="VietNews JSONL(.xz) file or folder, or a clone")
@@ -242,6 +262,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--format", choices=("conll", "jsonl"), default="conll")
     p.add_argument("--out", required=True)
     p.set_defaults(func=cmd_export)
+    p = sub.add_parser("split", help="assign documents to train/dev/test files (seeded, by article)")
+    p.add_argument("files", nargs="+")
+    p.add_argument("--dev", type=float, default=0.15)
+    p.add_argument("--test", type=float, default=0.15)
+    p.add_argument("--seed", type=int, default=13)
+    p.add_argument("--out", default=str(ANNOTATION_DIR))
+    p.set_defaults(func=cmd_split)
     p = sub.add_parser("agreement", help="span-level F1 between two annotations of the same documents")
     p.add_argument("first")
     p.add_argument("second")
