@@ -1,0 +1,86 @@
+"""The CRF baseline: python-crfsuite over syllables with lexical, shape and context features.
+
+It reads text through the same view and syllable segmentation as vnner, and
+its spans are scored by the same character-span scorer, so the comparison
+with the neural models is like for like.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from vnner.decode import bio_spans
+from vnner.inputs import syllable_tags
+from vnner.text import normalize
+
+
+def _shape(token: str) -> str:
+    s = re.sub(r"[A-ZÀ-ỸĐ]", "X", token)
+    s = re.sub(r"[a-zà-ỹđ]", "x", s)
+    s = re.sub(r"\d", "d", s)
+    return re.sub(r"(.)\1+", r"\1\1", s)
+
+
+def token_features(tokens: list[str], i: int) -> dict[str, float | str]:
+    w = tokens[i]
+    low = w.lower()
+    f: dict[str, float | str] = {
+        "bias": 1.0, "w": low, "shape": _shape(w), "pre2": low[:2], "suf2": low[-2:],
+        "title": float(w[:1].isupper()), "upper": float(w.isupper()), "digit": float(any(c.isdigit() for c in w)),
+        "punct": float(not any(c.isalnum() for c in w)),
+    }
+    for off in (-2, -1, 1, 2):
+        j = i + off
+        if 0 <= j < len(tokens):
+            f[f"w{off}"] = tokens[j].lower()
+            f[f"title{off}"] = float(tokens[j][:1].isupper())
+        else:
+            f[f"w{off}"] = "<pad>"
+    if i > 0:
+        f["bi-1"] = tokens[i - 1].lower() + " " + low
+    if i + 1 < len(tokens):
+        f["bi+1"] = low + " " + tokens[i + 1].lower()
+    return f
+
+
+def sentence_features(tokens: list[str]) -> list[dict]:
+    return [token_features(tokens, i) for i in range(len(tokens))]
+
+
+def _sentences(text: str, spans: list[tuple[int, int, str]]):
+    """(normalised tokens, original spans, IOB2 tags) per sentence."""
+    tagged, _ = syllable_tags(text, spans)
+    for rows in tagged:
+        tokens = [normalize(text[s:e]).text for s, e, _ in rows]
+        yield tokens, [(s, e) for s, e, _ in rows], [t for _, _, t in rows]
+
+
+def train_crf(docs: list[dict], path: str | Path, *, c1: float = 0.05, c2: float = 0.05, max_iterations: int = 200):
+    import pycrfsuite
+
+    trainer = pycrfsuite.Trainer(verbose=False)
+    for doc in docs:
+        spans = [(e["start"], e["end"], e["label"]) for e in doc["entities"]]
+        for tokens, _, tags in _sentences(doc["text"], spans):
+            trainer.append(sentence_features(tokens), tags)
+    trainer.set_params({"c1": c1, "c2": c2, "max_iterations": max_iterations,
+                        "feature.possible_transitions": True})
+    trainer.train(str(path))
+    return Path(path)
+
+
+class CrfTagger:
+    def __init__(self, path: str | Path) -> None:
+        import pycrfsuite
+
+        self.tagger = pycrfsuite.Tagger()
+        self.tagger.open(str(path))
+
+    def predict_spans(self, text: str) -> list[tuple[int, int, str]]:
+        out = []
+        for tokens, offsets, _ in _sentences(text, []):
+            tags = self.tagger.tag(sentence_features(tokens))
+            for a, b, label in bio_spans(tags):
+                out.append((offsets[a][0], offsets[b - 1][1], label))
+        return out

@@ -1,0 +1,265 @@
+"""The held-out benchmark: accuracy, speed and baselines in one run.
+
+    python -m training.evaluate --models runs/compact --split dev --out runs/bench-dev
+    python -m training.evaluate --models runs/a runs/b --split test --baselines crf underthesea phobert-speed
+
+Accuracy is strict and computed on character spans (an entity is correct only
+if start, end and label match), so it does not depend on any model's
+segmenter or tokenizer; seqeval's strict IOB2 figures over syllables are
+printed beside it.  Speed is end to end from raw text, each system in a fresh
+process: cold start (imports + load), warm words/s and documents/s, p50/p95
+latency per article, peak RSS, size on disk.  "Words" are whitespace-separated
+tokens of the raw text.
+
+Baselines: a CRF trained on the train split (``training/crf.py``);
+underthesea's ``ner`` (PER -> PERSON, ORG -> ORGANIZATION, its other labels
+dropped, so POSITION, DATE and QUANTITY score as missed); and, for speed only,
+a PhoBERT-base-size model (``../shared/phobert-base`` tokenizer and config,
+random weights) through vnner's pipeline.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+LABELS = ("PERSON", "POSITION", "ORGANIZATION", "DATE", "QUANTITY")
+ROOT = Path(__file__).resolve().parents[1]
+
+
+# ---- workers: one fresh process per system -------------------------------------------------
+
+def _worker(system: str, path: str, docs_file: str, out_file: str, warmup: int) -> None:
+    t0 = time.perf_counter()
+    if system == "vnner":
+        from vnner import load_model
+
+        model = load_model(path, device="cpu")
+
+        def run(text):
+            return [(e.start, e.end, e.label) for e in model.predict(text)]
+    elif system == "crf":
+        from training.crf import CrfTagger
+
+        run = CrfTagger(path).predict_spans
+    elif system == "underthesea":
+        run = underthesea_spans
+        run("Khởi động.")  # loads its models: part of the cold start
+    else:
+        raise SystemExit(f"unknown system {system}")
+    cold = time.perf_counter() - t0
+    docs = [json.loads(line) for line in Path(docs_file).read_text(encoding="utf-8").splitlines()]
+    for doc in docs[:warmup]:
+        run(doc["text"])
+    preds, latencies = [], []
+    for doc in docs:
+        t = time.perf_counter()
+        preds.append(run(doc["text"]))
+        latencies.append(time.perf_counter() - t)
+    import resource
+
+    rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    Path(out_file).write_text(json.dumps({"predictions": preds, "latencies": latencies, "cold_start_s": cold,
+                                          "peak_rss_mb": rss_mb}))
+
+
+def underthesea_spans(text: str) -> list[tuple[int, int, str]]:
+    """underthesea's ``ner`` with its words aligned back to ``text`` (it rewrites tone marks)."""
+    from underthesea import ner
+
+    from vnner.decode import bio_spans
+    from vnner.segment import sentence_spans
+    from vnner.text import normalize
+
+    mapping = {"PER": "PERSON", "ORG": "ORGANIZATION"}
+    view = normalize(text)
+    spans = []
+    for s_start, s_end in sentence_spans(view.text):
+        rows = ner(view.text[s_start:s_end])
+        cursor, offsets, tags = s_start, [], []
+        for word, *_, tag in rows:
+            key = normalize(word).text
+            found = view.text.find(key, cursor, s_end)
+            if found < 0:
+                continue  # a word underthesea rewrote beyond recognition: its tag is lost
+            offsets.append((found, found + len(key)))
+            prefix, _, label = tag.partition("-")
+            tags.append(f"{prefix}-{mapping[label]}" if label in mapping else "O")
+            cursor = found + len(key)
+        for a, b, label in bio_spans(tags):
+            spans.append((*view.to_original(offsets[a][0], offsets[b - 1][1]), label))
+    return spans
+
+
+def run_system(system: str, path: str, docs_file: Path, warmup: int) -> dict:
+    with tempfile.NamedTemporaryFile(suffix=".json", delete=False) as fh:
+        out = fh.name
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")]))
+    cmd = [sys.executable, "-m", "training.evaluate", "--worker", system, path, str(docs_file), out, str(warmup)]
+    subprocess.run(cmd, check=True, cwd=ROOT, env=env)
+    result = json.loads(Path(out).read_text())
+    os.unlink(out)
+    return result
+
+
+# ---- scoring and reporting ------------------------------------------------------------------
+
+def seqeval_scores(docs: list[dict], predictions: list[list]) -> dict:
+    import evaluate
+
+    from vnner.inputs import syllable_tags
+
+    refs, hyps = [], []
+    for doc, pred in zip(docs, predictions):
+        gold, _ = syllable_tags(doc["text"], [(e["start"], e["end"], e["label"]) for e in doc["entities"]])
+        hyp, _ = syllable_tags(doc["text"], [tuple(p) for p in pred])
+        refs += [[t for *_, t in sent] for sent in gold]
+        hyps += [[t for *_, t in sent] for sent in hyp]
+    metric = evaluate.load(str(ROOT / "metrics" / "seqeval_strict"))
+    return metric.compute(predictions=hyps, references=refs)
+
+
+def speed(result: dict, docs: list[dict]) -> dict:
+    import numpy as np
+
+    lat = np.array(result["latencies"])
+    words = sum(len(d["text"].split()) for d in docs)
+    return {"words_per_s": words / lat.sum(), "docs_per_s": len(docs) / lat.sum(),
+            "p50_latency_ms": float(np.percentile(lat, 50) * 1000),
+            "p95_latency_ms": float(np.percentile(lat, 95) * 1000),
+            "cold_start_s": result["cold_start_s"], "peak_rss_mb": result["peak_rss_mb"]}
+
+
+def dir_size_mb(path: str | Path) -> float:
+    p = Path(path)
+    files = [p] if p.is_file() else [f for f in p.rglob("*") if f.is_file() and "checkpoints" not in f.parts]
+    return sum(f.stat().st_size for f in files) / 2**20
+
+
+def markdown(report: dict) -> str:
+    lines = [f"# Benchmark: {report['split']} split ({report['documents']} articles, {report['words']} words)", "",
+             "Strict character-span F1 per label (precision / recall in the JSON); seqeval strict IOB2 micro F1 "
+             "beside it. Speed end to end from raw text on this machine, one article per call.", "",
+             "| system | " + " | ".join(LABELS) + " | micro F1 | seqeval F1 | words/s | docs/s | p50 ms | p95 ms "
+             "| cold start s | peak RSS MB | size MB |",
+             "|---" * (len(LABELS) + 11) + "|"]
+    for name, row in report["systems"].items():
+        acc = row.get("char_spans")
+        cells = [f"{acc[lab]['f1']:.3f}" for lab in LABELS] + [f"{acc['micro']['f1']:.3f}",
+                                                              f"{row['seqeval']['overall_f1']:.3f}"] \
+            if acc else ["–"] * (len(LABELS) + 2)
+        sp = row["speed"]
+        cells += [f"{sp['words_per_s']:.0f}", f"{sp['docs_per_s']:.2f}", f"{sp['p50_latency_ms']:.0f}",
+                  f"{sp['p95_latency_ms']:.0f}", f"{sp['cold_start_s']:.2f}", f"{sp['peak_rss_mb']:.0f}",
+                  f"{row['size_mb']:.1f}" if row.get("size_mb") is not None else "–"]
+        lines.append(f"| {name} | " + " | ".join(cells) + " |")
+    ref = report.get("phobert_base_speed_ratio")
+    if ref:
+        lines += ["", "Throughput relative to the PhoBERT-base-size model (random weights, same pipeline): "
+                  + ", ".join(f"{k} ×{v:.1f}" for k, v in ref.items())]
+    return "\n".join(lines) + "\n"
+
+
+def make_random_phobert(out: Path) -> Path:
+    import torch
+    from transformers import AutoConfig, AutoModelForTokenClassification, AutoTokenizer
+
+    from training.train import LABELS as TAGS
+
+    shared = ROOT.parent / "shared" / "phobert-base"
+    config = AutoConfig.from_pretrained(shared, id2label=dict(enumerate(TAGS)),
+                                        label2id={t: i for i, t in enumerate(TAGS)})
+    torch.manual_seed(0)
+    AutoModelForTokenClassification.from_config(config).save_pretrained(out)
+    AutoTokenizer.from_pretrained(shared).save_pretrained(out)
+    return out
+
+
+def benchmark(models: list[str], split: str, *, baselines: list[str], corpus: str, out_dir: Path,
+              max_docs: int | None = None, warmup: int = 2, speed_docs: int | None = None,
+              data_dir: str | Path = ROOT / "data" / "annotations") -> dict:
+    from training.crf import train_crf
+    from training.dataset import load_gold_dataset
+    from training.scoring import span_scores
+
+    ann = Path(data_dir)
+    splits = {split: ann / f"{split}.jsonl"}
+    if "crf" in baselines:
+        splits["train"] = ann / "train.jsonl"
+    data = load_gold_dataset(splits, corpus)
+    docs = [dict(r) for r in data[split]][:max_docs]
+    out_dir.mkdir(parents=True, exist_ok=True)
+    docs_file = out_dir / f"{split}-docs.jsonl"
+    docs_file.write_text("".join(json.dumps({"id": d["id"], "text": d["text"]}, ensure_ascii=False) + "\n"
+                                 for d in docs), encoding="utf-8")
+    systems: list[tuple[str, str, str, bool]] = [(Path(m).name, "vnner", m, True) for m in models]
+    if "crf" in baselines:
+        t = time.perf_counter()
+        crf_path = train_crf([dict(r) for r in data["train"]], out_dir / "crf.crfsuite")
+        print(f"[bench] CRF trained in {time.perf_counter() - t:.0f} s", file=sys.stderr)
+        systems.append(("crf", "crf", str(crf_path), True))
+    if "underthesea" in baselines:
+        systems.append(("underthesea-ner", "underthesea", "-", True))
+    if "phobert-speed" in baselines:
+        systems.append(("phobert-base-size (random, speed only)", "vnner",
+                        str(make_random_phobert(out_dir / "phobert-base-random")), False))
+    gold = [[(e["start"], e["end"], e["label"]) for e in d["entities"]] for d in docs]
+    report = {"split": split, "documents": len(docs), "words": sum(len(d["text"].split()) for d in docs),
+              "systems": {}}
+    for name, kind, path, score in systems:
+        print(f"[bench] {name} ...", file=sys.stderr)
+        run_docs = docs if score or not speed_docs else docs[:speed_docs]
+        file = docs_file
+        if run_docs is not docs:
+            file = out_dir / "speed-docs.jsonl"
+            file.write_text("".join(json.dumps({"text": d["text"]}, ensure_ascii=False) + "\n" for d in run_docs))
+        result = run_system(kind, path, file, warmup)
+        row = {"speed": speed(result, run_docs), "size_mb": dir_size_mb(path) if path != "-" else None}
+        if score:
+            preds = [[tuple(p) for p in doc] for doc in result["predictions"]]
+            row["char_spans"] = span_scores(gold, preds, LABELS)
+            row["seqeval"] = seqeval_scores(docs, preds)
+        report["systems"][name] = row
+    ref = next((r for n, r in report["systems"].items() if n.startswith("phobert-base-size")), None)
+    if ref:
+        report["phobert_base_speed_ratio"] = {n: r["speed"]["words_per_s"] / ref["speed"]["words_per_s"]
+                                              for n, r in report["systems"].items() if r is not ref}
+    (out_dir / f"benchmark-{split}.json").write_text(json.dumps(report, indent=2, ensure_ascii=False))
+    (out_dir / f"benchmark-{split}.md").write_text(markdown(report), encoding="utf-8")
+    return report
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] == ["--worker"]:
+        _worker(argv[1], argv[2], argv[3], argv[4], int(argv[5]))
+        return 0
+    parser = argparse.ArgumentParser(prog="python -m training.evaluate", description=__doc__.split("\n\n")[0])
+    parser.add_argument("--models", nargs="*", default=[], help="checkpoint directories to benchmark")
+    parser.add_argument("--split", default="dev", choices=("train", "dev", "test"))
+    parser.add_argument("--baselines", nargs="*", default=["crf", "underthesea", "phobert-speed"],
+                        choices=("crf", "underthesea", "phobert-speed"))
+    parser.add_argument("--corpus", default="../shared/corpora/vietnews")
+    parser.add_argument("--data-dir", default=str(ROOT / "data" / "annotations"),
+                        help="folder with {train,dev,test}.jsonl stand-off annotations (your own held-out sets)")
+    parser.add_argument("--out", default="runs/benchmark")
+    parser.add_argument("--max-docs", type=int, default=None, help="score only the first N articles")
+    parser.add_argument("--speed-docs", type=int, default=None,
+                        help="articles for speed-only systems (PhoBERT-base is slow on CPU)")
+    parser.add_argument("--warmup", type=int, default=2)
+    args = parser.parse_args(argv)
+    report = benchmark(args.models, args.split, baselines=args.baselines, corpus=args.corpus, out_dir=Path(args.out),
+                       max_docs=args.max_docs, warmup=args.warmup, speed_docs=args.speed_docs,
+                       data_dir=args.data_dir)
+    print(markdown(report))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
