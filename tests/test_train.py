@@ -68,3 +68,24 @@ training: {{num_train_epochs: 2, per_device_train_batch_size: 4, learning_rate: 
     text = ARTICLES["train/000001"][1].replace("[[", "").replace("]]", "")
     for e in model.predict(text):
         assert text[e.start:e.end] == e.text
+
+
+def test_pretrain_from_scratch_then_resume(tiny_project, tmp_path):
+    from training.build_tokenizer import corpus_texts, train_tokenizer
+    from training.pretrain import main as pretrain_main
+
+    root, corpus = tiny_project
+    tok = tmp_path / "tok"
+    train_tokenizer(corpus_texts(str(corpus), None), vocab_size=200, min_frequency=1).save_pretrained(tok)
+    sizes = tmp_path / "sizes.yaml"
+    sizes.write_text("scratch: {hidden_size: 16, num_hidden_layers: 1, num_attention_heads: 2, "
+                     "intermediate_size: 32, max_position_embeddings: 40}\n")
+    args = ["--corpus", str(corpus / "train.jsonl.xz"), "--seg", "--tokenizer", str(tok), "--scratch",
+            "--scratch-config", str(sizes), "--max-length", "12", "--batch-size", "2", "--save-steps", "1",
+            "--out", str(tmp_path / "mlm")]
+    assert pretrain_main([*args, "--max-steps", "2"]) == 0
+    assert (tmp_path / "mlm" / "model.safetensors").is_file()
+    assert (tmp_path / "mlm" / "checkpoints" / "checkpoint-2").is_dir()
+    assert pretrain_main([*args, "--max-steps", "3"]) == 0  # resumes from checkpoint-2
+    state = json.loads((tmp_path / "mlm" / "checkpoints" / "checkpoint-3" / "trainer_state.json").read_text())
+    assert state["global_step"] == 3
