@@ -95,3 +95,16 @@ def test_dataset_dict(tmp_path, corpus):
     row = dd["train"][0]
     assert row["id"] == "train/000001" and len(row["entities"]) == 5
     assert row["text"].startswith("Sáng 2/3, Bí thư")
+
+
+def test_split_is_by_article_and_seeded(tmp_path, capsys):
+    from training.corpus import Document, read_annotations, write_annotations
+
+    docs = [Document(f"train/{i:06d}", "0" * 64, []) for i in range(20)]
+    write_annotations(tmp_path / "all.jsonl", docs)
+    for out in ("a", "b"):
+        assert main(["split", str(tmp_path / "all.jsonl"), "--out", str(tmp_path / out)]) == 0
+    sizes = {s: len(read_annotations(tmp_path / "a" / f"{s}.jsonl")) for s in ("train", "dev", "test")}
+    assert sizes == {"train": 14, "dev": 3, "test": 3}
+    for s in ("train", "dev", "test"):
+        assert (tmp_path / "a" / f"{s}.jsonl").read_text() == (tmp_path / "b" / f"{s}.jsonl").read_text()
