@@ -51,7 +51,7 @@ output_dir: {root / 'model'}
 max_length: 8
 scratch: {{hidden_size: 32, num_hidden_layers: 1, num_attention_heads: 2, intermediate_size: 64,
           max_position_embeddings: 40}}
-data: {{train: {root / 'train.jsonl'}, dev: {root / 'dev.jsonl'}, test: null, corpus: {corpus}}}
+data: {{train: {root / 'train.jsonl'}, dev: {root / 'dev.jsonl'}, corpus: {corpus}}}
 training: {{num_train_epochs: 2, per_device_train_batch_size: 4, learning_rate: 0.001, logging_steps: 1}}
 """, encoding="utf-8")
     results = train(load_config(config_path))

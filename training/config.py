@@ -24,7 +24,6 @@ class ConfigError(ValueError):
 class DataConfig:
     train: str = "data/annotations/train.jsonl"
     dev: str = "data/annotations/dev.jsonl"
-    test: str | None = "data/annotations/test.jsonl"
     corpus: str = "../shared/corpora/vietnews"
 
 
@@ -151,7 +150,7 @@ def load_config(path: str | Path | None, overrides: list[str] = (), *, check_pat
     if config.init == "scratch" and not config.tokenizer:
         raise ConfigError("config key 'tokenizer' is required with init: scratch (a tokenizer directory)")
     if check_paths:
-        for key in ("train", "dev", "test"):
+        for key in ("train", "dev"):
             value = getattr(config.data, key)
             if value is not None and not Path(value).is_file():
                 raise ConfigError(f"config key 'data.{key}': file {value} does not exist")

@@ -91,10 +91,8 @@ def train(config: Config) -> dict:
     set_seed(config.training.seed)
     out = Path(config.output_dir)
     out.mkdir(parents=True, exist_ok=True)
-    files = {"train": config.data.train, "dev": config.data.dev}
-    if config.data.test:
-        files["test"] = config.data.test
-    data = load_gold_dataset(files, config.data.corpus)
+    # The test split is never touched here: it is scored once, by training/evaluate.py.
+    data = load_gold_dataset({"train": config.data.train, "dev": config.data.dev}, config.data.corpus)
 
     tokenizer = AutoTokenizer.from_pretrained(config.tokenizer or config.model_name_or_path)
     model = build_model(config, tokenizer)
@@ -166,9 +164,7 @@ def train(config: Config) -> dict:
     results = {"train_seconds": round(time.time() - t0, 1), "cuda": cuda,
                "feature_stats": {k: vars(v) for k, v in stats.items()},
                "window_seqeval_dev": trainer.evaluate()}
-    for split in ("dev", "test"):
-        if split in data:
-            results[f"{split}_char_spans"] = char_span_scores(str(out), data[split])
+    results["dev_char_spans"] = char_span_scores(str(out), data["dev"])
     (out / "metrics.json").write_text(json.dumps(results, indent=2, ensure_ascii=False))
     write_model_card(out, config, results, n_docs={k: len(v) for k, v in data.items()})
     return results
