@@ -62,11 +62,26 @@ def _worker(system: str, path: str, docs_file: str, out_file: str, warmup: int) 
         t = time.perf_counter()
         preds.append(run(doc["text"]))
         latencies.append(time.perf_counter() - t)
-    import resource
-
-    rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    rss_mb = peak_rss_mb()
     Path(out_file).write_text(json.dumps({"predictions": preds, "latencies": latencies, "cold_start_s": cold,
                                           "peak_rss_mb": rss_mb}))
+
+
+def peak_rss_mb() -> float:
+    """This process's peak resident memory.
+
+    /proc's VmHWM belongs to the process image; ``ru_maxrss`` would also count the
+    parent's peak, since Linux keeps it across fork and exec.
+    """
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    import resource
+
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
 def underthesea_spans(text: str) -> list[tuple[int, int, str]]:
