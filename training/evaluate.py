@@ -163,7 +163,7 @@ def markdown(report: dict) -> str:
              "beside it. Speed end to end from raw text on this machine, one article per call.", "",
              "| system | " + " | ".join(LABELS) + " | micro F1 | seqeval F1 | words/s | docs/s | p50 ms | p95 ms "
              "| cold start s | peak RSS MB | size MB |",
-             "|---" * (len(LABELS) + 11) + "|"]
+             "|---" * (len(LABELS) + 10) + "|"]
     for name, row in report["systems"].items():
         acc = row.get("char_spans")
         cells = [f"{acc[lab]['f1']:.3f}" for lab in LABELS] + [f"{acc['micro']['f1']:.3f}",
