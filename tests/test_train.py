@@ -89,3 +89,27 @@ def test_pretrain_from_scratch_then_resume(tiny_project, tmp_path):
     assert pretrain_main([*args, "--max-steps", "3"]) == 0  # resumes from checkpoint-2
     state = json.loads((tmp_path / "mlm" / "checkpoints" / "checkpoint-3" / "trainer_state.json").read_text())
     assert state["global_step"] == 3
+
+
+def test_fine_tune_a_phobert_style_checkpoint_with_its_slow_tokenizer(tiny_project, tmp_path):
+    """The path Hugging Face's example refuses: a checkpoint whose only tokenizer is PhobertTokenizer."""
+    from conftest import save_tiny_model
+
+    from training.config import load_config
+    from training.train import train
+    from vnner import load_model
+
+    root, corpus = tiny_project
+    base = save_tiny_model(tmp_path / "phobert-style", labels=["O", "B-X", "I-X"])  # different head: replaced
+    config_path = tmp_path / "ft.yaml"
+    config_path.write_text(f"""
+model_name_or_path: {base}
+output_dir: {tmp_path / 'out'}
+data: {{train: {root / 'train.jsonl'}, dev: {root / 'dev.jsonl'}, corpus: {corpus}}}
+training: {{num_train_epochs: 1, per_device_train_batch_size: 2, learning_rate: 0.001}}
+""", encoding="utf-8")
+    results = train(load_config(config_path))
+    model = load_model(str(tmp_path / "out"), device="cpu")
+    assert type(model.tokenizer).__name__ == "PhobertTokenizer"
+    assert len(model.labels) == 11 and model.max_length == 32
+    assert results["feature_stats"]["train"]["windows"] >= 3
