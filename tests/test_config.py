@@ -46,3 +46,12 @@ def test_command_line_overrides(tmp_path):
 def test_scratch_needs_a_tokenizer(tmp_path):
     with pytest.raises(ConfigError, match="'tokenizer' is required"):
         load_config(write(tmp_path, "init: scratch\n"), check_paths=False)
+
+
+def test_list_keys_are_checked(tmp_path):
+    config = load_config(write(tmp_path, "data:\n  extra_train: [a.jsonl]\n"), check_paths=False)
+    assert config.data.extra_train == ["a.jsonl"]
+    with pytest.raises(ConfigError, match="'data.extra_train' must be a list"):
+        load_config(write(tmp_path, "data:\n  extra_train: a.jsonl\n"), check_paths=False)
+    with pytest.raises(ConfigError, match=r"'data.extra_train\[0\]' must be str"):
+        load_config(write(tmp_path, "data:\n  extra_train: [3]\n"), check_paths=False)

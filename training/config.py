@@ -25,6 +25,7 @@ class DataConfig:
     train: str = "data/annotations/train.jsonl"
     dev: str = "data/annotations/dev.jsonl"
     corpus: str = "../shared/corpora/vietnews"
+    extra_train: list[str] = field(default_factory=list)  # e.g. silver articles (training/silver.py)
 
 
 @dataclass
@@ -90,6 +91,11 @@ def _check_type(key: str, value, hint):
             except ConfigError as exc:
                 errors.append(str(exc))
         raise ConfigError(errors[0])
+    if origin is list:
+        if not isinstance(value, list):
+            raise ConfigError(f"config key '{key}' must be a list, got {type(value).__name__} {value!r}")
+        (item,) = typing.get_args(hint)
+        return [_check_type(f"{key}[{i}]", v, item) for i, v in enumerate(value)]
     if hint is float and isinstance(value, int) and not isinstance(value, bool):
         return float(value)
     if hint is float and isinstance(value, str):
@@ -154,4 +160,7 @@ def load_config(path: str | Path | None, overrides: list[str] = (), *, check_pat
             value = getattr(config.data, key)
             if value is not None and not Path(value).is_file():
                 raise ConfigError(f"config key 'data.{key}': file {value} does not exist")
+        for i, value in enumerate(config.data.extra_train):
+            if not Path(value).is_file():
+                raise ConfigError(f"config key 'data.extra_train[{i}]': file {value} does not exist")
     return config

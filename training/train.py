@@ -93,6 +93,11 @@ def train(config: Config) -> dict:
     out.mkdir(parents=True, exist_ok=True)
     # The test split is never touched here: it is scored once, by training/evaluate.py.
     data = load_gold_dataset({"train": config.data.train, "dev": config.data.dev}, config.data.corpus)
+    if config.data.extra_train:
+        from datasets import concatenate_datasets
+
+        extra = load_gold_dataset({f"extra{i}": p for i, p in enumerate(config.data.extra_train)}, config.data.corpus)
+        data["train"] = concatenate_datasets([data["train"], *extra.values()])
 
     tokenizer = AutoTokenizer.from_pretrained(config.tokenizer or config.model_name_or_path)
     model = build_model(config, tokenizer)

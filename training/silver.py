@@ -1,0 +1,68 @@
+"""Silver-labelled articles: domain articles outside the gold corpus, tagged by a trained tagger.
+
+    python -m training.silver --n 1600 --out runs/silver/silver.jsonl
+
+The tagger is the CRF baseline trained on the gold *train* split only (dev and
+test never leak in).  Articles are proposed by the same domain filter as the
+gold ones (looser thresholds) and exclude every gold article.  The output is
+stand-off JSONL in the gold format, so ``data.extra_train`` in a training config
+can name it; spans that break a validation rule are dropped and counted.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from tqdm.auto import tqdm
+
+from training.corpus import Document, Span, load_texts, read_annotations, text_sha256, write_annotations
+from training.select_articles import propose
+from training.validate import validate_document
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m training.silver", description=__doc__.split("\n\n")[0])
+    parser.add_argument("--corpus", default="../shared/corpora/vietnews")
+    parser.add_argument("--gold", nargs="*", default=[f"data/annotations/{s}.jsonl" for s in ("train", "dev", "test")])
+    parser.add_argument("--crf", help="a trained CRF model file (default: train one on the gold train split)")
+    parser.add_argument("-n", type=int, default=1600)
+    parser.add_argument("--seed", type=int, default=17)
+    parser.add_argument("--min-words", type=int, default=150)
+    parser.add_argument("--max-words", type=int, default=800)
+    parser.add_argument("--min-distinct", type=int, default=4, help="distinct domain keywords an article needs")
+    parser.add_argument("--min-density", type=float, default=0.03, help="domain keyword hits per word")
+    parser.add_argument("--out", required=True)
+    args = parser.parse_args(argv)
+
+    from training.crf import CrfTagger, train_crf
+    from training.dataset import load_gold_dataset
+
+    out = Path(args.out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    crf_path = args.crf
+    if crf_path is None:
+        train = load_gold_dataset({"train": args.gold[0]}, args.corpus)["train"]
+        crf_path = train_crf([dict(r) for r in train], out.with_suffix(".crfsuite"))
+    tagger = CrfTagger(crf_path)
+    gold_ids = {d.id for p in args.gold for d in read_annotations(p)}
+    ids = propose(args.corpus, n=args.n, min_words=args.min_words, max_words=args.max_words,
+                  min_distinct=args.min_distinct, min_density=args.min_density, seed=args.seed, exclude=gold_ids)
+    texts = load_texts(args.corpus, ids)
+    docs, dropped = [], 0
+    for doc_id in tqdm(ids, desc="silver", unit="doc"):
+        text = texts[doc_id]
+        sha = text_sha256(text)
+        spans = [Span(s, e, lab) for s, e, lab in tagger.predict_spans(text)]
+        keep = [s for s in spans if not validate_document(Document(doc_id, sha, [s]), text)]
+        dropped += len(spans) - len(keep)
+        docs.append(Document(doc_id, sha, keep))
+    write_annotations(out, docs)
+    n_ent = sum(len(d.entities) for d in docs)
+    print(f"wrote {len(docs)} silver articles, {n_ent} entities ({dropped} invalid spans dropped) to {out}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
