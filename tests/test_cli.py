@@ -64,6 +64,13 @@ def test_missing_file_and_missing_model(capsys, model_dir, tmp_path):
     assert code == 1 and "does not exist" in err
 
 
+def test_text_with_slashes_is_text_not_a_path(capsys, model_dir):
+    code, out, _ = run(capsys, "predict", "Sáng 2/3, Bí thư Tỉnh ủy Nghệ An.", "--model", model_dir)
+    assert code == 0 and json.loads(out)[0]["text"] == "Sáng"
+    code, _, err = run(capsys, "predict", "docs/article.txt", "--model", model_dir)
+    assert code == 2 and "no such file" in err
+
+
 def test_nothing_to_read(capsys, model_dir):
     code, _, err = run(capsys, "predict", "--model", model_dir)
     assert code == 2 and "nothing to read" in err

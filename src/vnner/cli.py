@@ -41,6 +41,12 @@ def _read_jsonl(path: str) -> list[tuple[str, str]]:
     return docs
 
 
+def _looks_like_path(item: str) -> bool:
+    """A missing file name is an error, but a sentence (it has spaces) is always text."""
+    return not any(ch.isspace() for ch in item) and (
+        Path(item).suffix in (".txt", ".jsonl", ".json", ".md") or "/" in item.strip("/"))
+
+
 def read_documents(args: argparse.Namespace) -> list[tuple[str, str]]:
     """``(id, text)`` pairs: a literal text, files, stdin, or JSONL records."""
     if args.jsonl:
@@ -58,7 +64,7 @@ def read_documents(args: argparse.Namespace) -> list[tuple[str, str]]:
                 docs.append((item, Path(item).read_text(encoding="utf-8")))
             except UnicodeDecodeError as exc:
                 raise InputError(f"{item}: not UTF-8 text ({exc.reason} at byte {exc.start})") from None
-        elif Path(item).suffix in (".txt", ".jsonl", ".json") or Path(item).parent != Path("."):
+        elif _looks_like_path(item):
             raise InputError(f"{item}: no such file (use --text to treat it as text)")
         else:
             docs.append((f"text{len(docs) + 1}", item))
