@@ -35,3 +35,10 @@ def test_boundaries_are_mapped_through_the_view(tmp_path):
     chunk = next(builder.iter_chunks(0, text, boundaries={cut}))
     spans = [chunk.original_span(k, k) for k in range(len(chunk.words))]
     assert (cut, len(text)) in spans
+
+
+def test_word_strings_are_what_the_tokenizer_sees():
+    from vnner.inputs import word_strings
+
+    assert list(word_strings("Bí thư Tỉnh ủy Nghệ An.")) == ["Bí_thư", "Tỉnh_uỷ", "Nghệ_An", "."]
+    assert list(word_strings("Bí thư.", units="syllables")) == ["Bí", "thư", "."]

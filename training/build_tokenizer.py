@@ -18,20 +18,9 @@ from pathlib import Path
 from tqdm.auto import tqdm
 
 from training.corpus import iter_corpus, materialize
-from vnner.align import word_text
-from vnner.segment import iter_sentences
-from vnner.text import normalize
+from vnner.inputs import word_strings
 
 SPECIALS = ["<s>", "<pad>", "</s>", "<unk>", "<mask>"]
-
-
-def segmented_words(text: str, units: str = "words") -> Iterator[str]:
-    """The strings the model's tokenizer will see for this text (one per word)."""
-    view = normalize(text)
-    joiner = "_" if units == "words" else " "
-    for sentence in iter_sentences(view.text, words=units == "words"):
-        for w in sentence.words:
-            yield word_text(view.text, w, joiner)
 
 
 def corpus_texts(source: str, max_docs: int | None, exclude: set[str] = frozenset()) -> Iterator[str]:
@@ -56,7 +45,7 @@ def train_tokenizer(texts, *, vocab_size: int, min_frequency: int = 2, max_lengt
 
     def lines():
         for text in texts:
-            yield " ".join(segmented_words(text))
+            yield " ".join(word_strings(text))
 
     tok.train_from_iterator(lines(), trainer=trainer)
     tok.post_processor = processors.TemplateProcessing(

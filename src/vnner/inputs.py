@@ -57,6 +57,15 @@ def split_words_at(words: list[Word], boundaries: Collection[int]) -> tuple[list
     return out, splits
 
 
+def word_strings(text: str, *, units: str = "words") -> Iterator[str]:
+    """The strings a model's tokenizer sees for ``text``, one per word (for tokenizer training)."""
+    view = normalize(text)
+    joiner = "_" if units == "words" else " "
+    for sentence in iter_sentences(view.text, words=units == "words"):
+        for w in sentence.words:
+            yield word_text(view.text, w, joiner)
+
+
 class InputBuilder:
     """Turns documents into :class:`Chunk` s for one tokenizer and input convention."""
 

@@ -44,7 +44,15 @@ def _neutral(ch: str) -> str:
     return ch
 
 
-_SAFE = frozenset(chr(c) for c in range(0x20, 0x7F)) | {"\n", "\t"}
+class _NeutralTable(dict):
+    """``str.translate`` table filled lazily: each distinct character is classified once."""
+
+    def __missing__(self, code: int) -> str:
+        self[code] = value = _neutral(chr(code))
+        return value
+
+
+_NEUTRAL = _NeutralTable()
 
 
 @dataclass(frozen=True)
@@ -89,7 +97,9 @@ def _compose(text: str) -> tuple[str, array | None, array | None]:
 def normalize(original: str) -> TextView:
     """Build the model's view of ``original`` (see the module docstring)."""
     text, starts, ends = _compose(original)
-    if not _SAFE.issuperset(text):
-        text = "".join(_neutral(ch) for ch in text)
+    if not text.isascii():
+        text = text.translate(_NEUTRAL)
         text = _OLD_STYLE.sub(_move_tone, text)
+    elif not text.isprintable():
+        text = text.translate(_NEUTRAL)
     return TextView(original, text, starts, ends)
