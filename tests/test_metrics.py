@@ -2,7 +2,7 @@ from pathlib import Path
 
 import evaluate
 
-METRIC = str(Path(__file__).resolve().parents[1] / "metrics" / "seqeval_strict")
+METRIC = str(Path(__file__).resolve().parents[1] / "training" / "metrics" / "seqeval_strict")
 
 
 def test_metric_loads_offline_by_path_and_is_strict():

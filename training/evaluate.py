@@ -136,7 +136,9 @@ def seqeval_scores(docs: list[dict], predictions: list[list]) -> dict:
         hyp, _ = syllable_tags(doc["text"], [tuple(p) for p in pred])
         refs += [[t for *_, t in sent] for sent in gold]
         hyps += [[t for *_, t in sent] for sent in hyp]
-    metric = evaluate.load(str(ROOT / "metrics" / "seqeval_strict"))
+    from training.train import METRIC_DIR
+
+    metric = evaluate.load(str(METRIC_DIR))
     return metric.compute(predictions=hyps, references=refs)
 
 

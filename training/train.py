@@ -30,7 +30,7 @@ from training.scoring import span_scores
 
 LABELS = ["O"] + [f"{p}-{lab}" for lab in ("PERSON", "POSITION", "ORGANIZATION", "DATE", "QUANTITY")
                   for p in ("B", "I")]
-METRIC_DIR = Path(__file__).resolve().parents[1] / "metrics" / "seqeval_strict"
+METRIC_DIR = Path(__file__).resolve().parent / "metrics" / "seqeval_strict"
 
 
 def build_model(config: Config, tokenizer):
