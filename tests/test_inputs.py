@@ -42,3 +42,15 @@ def test_word_strings_are_what_the_tokenizer_sees():
 
     assert list(word_strings("Bí thư Tỉnh ủy Nghệ An.")) == ["Bí_thư", "Tỉnh_uỷ", "Nghệ_An", "."]
     assert list(word_strings("Bí thư.", units="syllables")) == ["Bí", "thư", "."]
+
+
+def test_one_segmentation_tags_several_span_sets():
+    from vnner.inputs import syllable_spans, syllable_tags, tag_syllables
+
+    text = "Bí thư Tỉnh uỷ."
+    sylls = syllable_spans(text)
+    assert [[text[s:e] for s, e in sent] for sent in sylls] == [["Bí", "thư", "Tỉnh", "uỷ", "."]]
+    gold = [(0, 6, "POSITION")]
+    assert tag_syllables(sylls, gold) == syllable_tags(text, gold)
+    tags, conflicts = tag_syllables(sylls, [(1, 6, "POSITION")])  # starts inside a syllable
+    assert conflicts == 1

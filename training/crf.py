@@ -11,7 +11,7 @@ import re
 from pathlib import Path
 
 from vnner.decode import bio_spans
-from vnner.inputs import syllable_tags
+from vnner.inputs import syllable_spans, syllable_tags
 from vnner.text import normalize
 
 
@@ -79,7 +79,8 @@ class CrfTagger:
 
     def predict_spans(self, text: str) -> list[tuple[int, int, str]]:
         out = []
-        for tokens, offsets, _ in _sentences(text, []):
+        for offsets in syllable_spans(text):
+            tokens = [normalize(text[s:e]).text for s, e in offsets]
             tags = self.tagger.tag(sentence_features(tokens))
             for a, b, label in bio_spans(tags):
                 out.append((offsets[a][0], offsets[b - 1][1], label))

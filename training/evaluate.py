@@ -128,12 +128,13 @@ def run_system(system: str, path: str, docs_file: Path, warmup: int) -> dict:
 def seqeval_scores(docs: list[dict], predictions: list[list]) -> dict:
     import evaluate
 
-    from vnner.inputs import syllable_tags
+    from vnner.inputs import syllable_spans, tag_syllables
 
     refs, hyps = [], []
     for doc, pred in zip(docs, predictions):
-        gold, _ = syllable_tags(doc["text"], [(e["start"], e["end"], e["label"]) for e in doc["entities"]])
-        hyp, _ = syllable_tags(doc["text"], [tuple(p) for p in pred])
+        syllables = syllable_spans(doc["text"])  # segment once, tag gold and prediction
+        gold, _ = tag_syllables(syllables, [(e["start"], e["end"], e["label"]) for e in doc["entities"]])
+        hyp, _ = tag_syllables(syllables, [tuple(p) for p in pred])
         refs += [[t for *_, t in sent] for sent in gold]
         hyps += [[t for *_, t in sent] for sent in hyp]
     from training.train import METRIC_DIR

@@ -121,22 +121,28 @@ def _to_view_offsets(view: TextView, offsets: Collection[int]) -> set[int]:
     return found
 
 
-def syllable_tags(text: str, spans: list[tuple[int, int, str]]) -> tuple[list[list[tuple[int, int, str]]], int]:
-    """IOB2 tag of every syllable token, sentence by sentence, for character spans over ``text``.
-
-    Returns ``([[(start, end, tag), ...] per sentence], conflicts)`` with offsets in
-    ``text``; ``conflicts`` counts spans whose edges fall inside a token (they
-    are tagged from the token that holds their start).
-    """
+def syllable_spans(text: str) -> list[list[tuple[int, int]]]:
+    """Spans of every syllable token in ``text`` (original offsets), sentence by sentence."""
     view = normalize(text)
+    return [[view.to_original(w.start, w.end) for w in sentence.words]
+            for sentence in iter_sentences(view.text, words=False)]
+
+
+def tag_syllables(sentences: list[list[tuple[int, int]]],
+                  spans: list[tuple[int, int, str]]) -> tuple[list[list[tuple[int, int, str]]], int]:
+    """IOB2 tag of every syllable for character ``spans``; segment once, tag any number of span sets.
+
+    Returns ``([[(start, end, tag), ...] per sentence], conflicts)``; ``conflicts``
+    counts spans whose edges fall inside a token (they are tagged from the token
+    that holds their start).
+    """
     ordered = sorted(spans)
-    sentences: list[list[tuple[int, int, str]]] = []
+    tagged: list[list[tuple[int, int, str]]] = []
     k = 0
     seen_start: set[int] = set()
-    for sentence in iter_sentences(view.text, words=False):
+    for sentence in sentences:
         rows = []
-        for word in sentence.words:
-            start, end = view.to_original(word.start, word.end)
+        for start, end in sentence:
             while k < len(ordered) and ordered[k][1] <= start:
                 k += 1
             tag = "O"
@@ -145,9 +151,13 @@ def syllable_tags(text: str, spans: list[tuple[int, int, str]]) -> tuple[list[li
                 tag = ("I-" if s in seen_start else "B-") + label
                 seen_start.add(s)
             rows.append((start, end, tag))
-        sentences.append(rows)
-    covered = {(s, e) for sent in sentences for s, e, _ in sent}
-    starts = {s for s, _ in covered}
-    ends = {e for _, e in covered}
+        tagged.append(rows)
+    starts = {s for sent in sentences for s, _ in sent}
+    ends = {e for sent in sentences for _, e in sent}
     conflicts = sum(1 for s, e, _ in ordered if s not in starts or e not in ends)
-    return sentences, conflicts
+    return tagged, conflicts
+
+
+def syllable_tags(text: str, spans: list[tuple[int, int, str]]) -> tuple[list[list[tuple[int, int, str]]], int]:
+    """:func:`tag_syllables` over the syllables of ``text``."""
+    return tag_syllables(syllable_spans(text), spans)

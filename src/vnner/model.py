@@ -148,12 +148,15 @@ class NerModel:
             raise ValueError(f"batch_size must be at least 1, got {batch_size}")
         results: list[list[Entity]] = [[] for _ in docs]
         pending: list[Chunk] = []
+        pending_windows = 0
 
         def flush() -> None:
+            nonlocal pending_windows
             self._run(pending, batch_size)
             for c in pending:
                 results[c.doc].extend(self._decode(c))
             pending.clear()
+            pending_windows = 0
 
         indices = range(len(docs))
         if progress and len(docs) > 1:
@@ -163,7 +166,8 @@ class NerModel:
         for i in indices:
             for chunk in self.inputs.iter_chunks(i, docs[i], chunk_words=inputs.CHUNK_WORDS):
                 pending.append(chunk)
-                if sum(len(c.windows) for c in pending) >= PENDING_WINDOWS:
+                pending_windows += len(chunk.windows)
+                if pending_windows >= PENDING_WINDOWS:
                     flush()
         flush()
         return results[0] if single else results
