@@ -37,3 +37,21 @@ def test_syllable_mode_makes_each_syllable_a_word():
 def test_tokenize_returns_absolute_spans():
     text = "xx Bí thư."
     assert [text[s:e] for s, e in tokenize(text, 3)] == ["Bí", "thư", "."]
+
+
+def test_segmentation_skips_underthesea_init_and_leaves_it_importable():
+    """No torch/transformers for segmenting; the caller's own ``import underthesea`` still works fully."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys; from vnner import segment; "
+        "n = sum(len(s.words) for s in segment.iter_sentences('Bí thư Tỉnh uỷ Nghệ An dự họp. Tốt.')); "
+        "heavy = [m for m in ('torch', 'transformers', 'underthesea') if m in sys.modules]; "
+        "import underthesea; "
+        "print(n, heavy, underthesea.pipeline.word_tokenize.__name__, underthesea.word_tokenize('Bí thư'))"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.stdout.split("[", 1)[1].startswith("]")  # nothing heavy was imported, not even the package
+    assert "underthesea.pipeline.word_tokenize" in done.stdout

@@ -24,3 +24,27 @@ def test_silver_articles_exclude_gold_and_are_valid(tmp_path):
     rows = [json.loads(line) for line in out.read_text().splitlines()]
     assert [r["id"] for r in rows] == ["train/000009"]  # gold articles never become silver
     assert data_main(["--corpus", str(corpus), "validate", str(out)]) == 0
+
+
+def test_silver_from_a_model_tagger_keeps_its_entities(tmp_path, tiny_model_dir):
+    from conftest import save_constant_model
+
+    from training.corpus import load_texts
+    from vnner import load_model
+
+    docs = {k: v[0] for k, v in ARTICLES.items()} | {"train/000009": DOMAIN}
+    corpus = write_corpus(tmp_path / "corpus", docs)
+    gold = tmp_path / "train.jsonl"
+    gold.write_text("")
+    model_dir = save_constant_model(tmp_path / "model", "B-PERSON", max_positions=64)
+    out = tmp_path / "silver.jsonl"
+    assert silver_main(["--corpus", str(corpus), "--gold", str(gold), "--tagger", str(model_dir), "--out", str(out),
+                        "-n", "10", "--min-words", "1", "--min-distinct", "1", "--min-density", "0"]) == 0
+    rows = {r["id"]: r for r in map(json.loads, out.read_text().splitlines())}
+    assert "train/000009" in rows
+    texts = load_texts(str(corpus), list(rows))
+    model = load_model(str(model_dir))
+    for doc_id, row in rows.items():
+        expected = [[e.start, e.end, e.label] for e in model.predict(texts[doc_id])]
+        assert [[e["start"], e["end"], e["label"]] for e in row["entities"]] == expected
+        assert expected  # every word is a one-word PERSON

@@ -1,9 +1,11 @@
 """Silver-labelled articles: domain articles outside the gold corpus, tagged by a trained tagger.
 
-    python -m training.silver --n 1600 --out runs/silver/silver.jsonl
+    python -m training.silver -n 1600 --out runs/silver/silver.jsonl                 # CRF tagger
+    python -m training.silver -n 1600 --tagger runs/e5-teacher --out runs/silver-e5/silver.jsonl
 
-The tagger is the CRF baseline trained on the gold *train* split only (dev and
-test never leak in).  Articles are proposed by the same domain filter as the
+The tagger is the CRF baseline trained on the gold *train* split only, or a trained vnner model
+(``--tagger``: the e5 teacher of issue #6, itself trained on gold train only); dev and test never
+leak in.  Articles are proposed by the same domain filter as the
 gold ones (looser thresholds) and exclude every gold article.  The output is
 stand-off JSONL in the gold format, so ``data.extra_train`` in a training config
 can name it; spans that break a validation rule are dropped and counted.
@@ -27,6 +29,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--corpus", default="../shared/corpora/vietnews")
     parser.add_argument("--gold", nargs="*", default=[f"data/annotations/{s}.jsonl" for s in ("train", "dev", "test")])
     parser.add_argument("--crf", help="a trained CRF model file (default: train one on the gold train split)")
+    parser.add_argument("--tagger", help="a trained vnner model directory to tag with instead of the CRF")
+    parser.add_argument("--batch-size", type=int, default=32, help="windows per forward pass (--tagger)")
     parser.add_argument("-n", type=int, default=1600)
     parser.add_argument("--seed", type=int, default=17)
     parser.add_argument("--min-words", type=int, default=150)
@@ -41,23 +45,40 @@ def main(argv: list[str] | None = None) -> int:
 
     out = Path(args.out)
     out.parent.mkdir(parents=True, exist_ok=True)
-    crf_path = args.crf
-    if crf_path is None:
-        train = load_gold_dataset({"train": args.gold[0]}, args.corpus)["train"]
-        crf_path = train_crf([dict(r) for r in train], out.with_suffix(".crfsuite"))
-    tagger = CrfTagger(crf_path)
+    if args.tagger:
+        from vnner import load_model
+
+        model = load_model(args.tagger)
+
+        def tag_many(batch: list[str]) -> list[list[tuple[int, int, str]]]:
+            found = model.predict(batch, batch_size=args.batch_size)
+            return [[(e.start, e.end, e.label) for e in ents] for ents in found]
+    else:
+        crf_path = args.crf
+        if crf_path is None:
+            train = load_gold_dataset({"train": args.gold[0]}, args.corpus)["train"]
+            crf_path = train_crf([dict(r) for r in train], out.with_suffix(".crfsuite"))
+        crf = CrfTagger(crf_path)
+
+        def tag_many(batch: list[str]) -> list[list[tuple[int, int, str]]]:
+            return [crf.predict_spans(text) for text in batch]
     gold_ids = {d.id for p in args.gold for d in read_annotations(p)}
     ids = propose(args.corpus, n=args.n, min_words=args.min_words, max_words=args.max_words,
                   min_distinct=args.min_distinct, min_density=args.min_density, seed=args.seed, exclude=gold_ids)
     texts = load_texts(args.corpus, ids)
     docs, dropped = [], 0
-    for doc_id in tqdm(ids, desc="silver", unit="doc"):
-        text = texts[doc_id]
-        sha = text_sha256(text)
-        spans = [Span(s, e, lab) for s, e, lab in tagger.predict_spans(text)]
-        keep = [s for s in spans if not validate_document(Document(doc_id, sha, [s]), text)]
-        dropped += len(spans) - len(keep)
-        docs.append(Document(doc_id, sha, keep))
+    bar = tqdm(total=len(ids), desc="silver", unit="doc")
+    for i in range(0, len(ids), 16):  # a few articles per call: their windows share batches
+        batch_ids = ids[i : i + 16]
+        for doc_id, found in zip(batch_ids, tag_many([texts[d] for d in batch_ids])):
+            text = texts[doc_id]
+            sha = text_sha256(text)
+            spans = [Span(s, e, lab) for s, e, lab in found]
+            keep = [s for s in spans if not validate_document(Document(doc_id, sha, [s]), text)]
+            dropped += len(spans) - len(keep)
+            docs.append(Document(doc_id, sha, keep))
+        bar.update(len(batch_ids))
+    bar.close()
     write_annotations(out, docs)
     n_ent = sum(len(d.entities) for d in docs)
     print(f"wrote {len(docs)} silver articles, {n_ent} entities ({dropped} invalid spans dropped) to {out}")

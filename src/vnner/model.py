@@ -3,6 +3,10 @@
 Documents arrive as chunks of whole sentences (:mod:`vnner.inputs`), so memory
 stays bounded however long an article is; windows from many chunks and
 documents are batched together, sorted by length to minimise padding.
+
+Two runtimes compute the logits: transformers + torch for any checkpoint (training output, Hub
+ids), and ONNX Runtime for exported ones like the embedded default (:mod:`vnner.onnx_model`).
+torch is imported only on the first path, so the default model starts without it.
 """
 
 from __future__ import annotations
@@ -13,11 +17,11 @@ from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
-import torch
 
 from vnner import inputs
 from vnner.decode import Entity, bio_spans
 from vnner.inputs import Chunk, InputBuilder
+from vnner.onnx_model import ONNX_FILE, OnnxTokenClassifier, OnnxTokenizer
 
 DEFAULT_MODEL_DIR = Path(__file__).parent / "default_model"
 # Windows gathered (across chunks and documents) before running the model.
@@ -72,13 +76,19 @@ class NerModel:
             raise ModelError(f"{source}: config.vnner_units must be 'words' or 'syllables', not {self.units!r}")
         self.max_length = max_input_length(config, tokenizer)
         self.inputs = InputBuilder(tokenizer, units=self.units, max_length=self.max_length)
-        self.device = torch.device(device or ("cuda" if torch.cuda.is_available() else "cpu"))
-        self.model = model.to(self.device).eval()
+        if isinstance(model, OnnxTokenClassifier):
+            if device not in (None, "cpu"):
+                raise ModelError(f"{source}: an exported (ONNX) model runs on the CPU only, not on {device!r}")
+            self.device = "cpu"
+            self.model = model
+        else:
+            import torch
+
+            self.device = torch.device(device or ("cuda" if torch.cuda.is_available() else "cpu"))
+            self.model = model.to(self.device).eval()
 
     @classmethod
     def from_pretrained(cls, name_or_path: str | os.PathLike, *, device: str | None = None) -> NerModel:
-        from transformers import AutoModelForTokenClassification, AutoTokenizer
-
         source = str(name_or_path)
         path = Path(source)
         if not path.exists():
@@ -87,13 +97,22 @@ class NerModel:
                 raise FileNotFoundError(f"model path {source} does not exist")
         elif not (path / "config.json").is_file():
             raise ModelError(f"{source}: no config.json here; expected a saved Hugging Face checkpoint directory")
+        elif (path / ONNX_FILE).is_file():
+            try:
+                return cls(OnnxTokenClassifier(path), OnnxTokenizer(path), device=device, source=source)
+            except (OSError, ValueError, RuntimeError) as exc:  # onnxruntime raises its own RuntimeError kinds
+                raise ModelError(f"cannot load exported model {source!r}: {exc}") from exc
+        import torch
+        from transformers import AutoModelForTokenClassification, AutoTokenizer
         from transformers.utils import logging as hf_logging
 
         bars_were_on = hf_logging.is_progress_bar_enabled()
         hf_logging.disable_progress_bar()  # a bar per load is noise for a library call
         try:
             tokenizer = AutoTokenizer.from_pretrained(source)
-            model = AutoModelForTokenClassification.from_pretrained(source)
+            # float32 whatever the stored dtype: the embedded model is kept in float16 to halve its
+            # size, and CPUs compute float16 slowly or not at all.
+            model = AutoModelForTokenClassification.from_pretrained(source, dtype=torch.float32)
         except OSError as exc:
             raise ModelError(f"cannot load model {source!r}: {exc}") from exc
         finally:
@@ -103,6 +122,16 @@ class NerModel:
 
     # ---- the pipeline ---------------------------------------------------------------
 
+    def _logits(self, ids: np.ndarray, mask: np.ndarray) -> np.ndarray:
+        if isinstance(self.model, OnnxTokenClassifier):
+            return self.model.logits(ids, mask)
+        import torch
+
+        with torch.inference_mode():
+            out = self.model(input_ids=torch.from_numpy(ids).to(self.device),
+                             attention_mask=torch.from_numpy(mask).to(self.device)).logits
+        return out.float().cpu().numpy()
+
     def _run(self, chunks: list[Chunk], batch_size: int) -> None:
         """Fill each chunk's per-word probabilities."""
         jobs = [(c, w) for c in chunks for w in c.windows]
@@ -110,20 +139,20 @@ class NerModel:
         for c in chunks:
             c.probs = np.zeros((len(c.words), len(self.labels)), dtype=np.float32)
         pad = self.tokenizer.pad_token_id
-        with torch.inference_mode():
-            for b in range(0, len(jobs), batch_size):
-                batch = jobs[b:b + batch_size]
-                width = max(len(w.input_ids) for _, w in batch)
-                ids = torch.full((len(batch), width), pad, dtype=torch.long)
-                mask = torch.zeros((len(batch), width), dtype=torch.long)
-                for row, (_, w) in enumerate(batch):
-                    ids[row, :len(w.input_ids)] = torch.tensor(w.input_ids)
-                    mask[row, :len(w.input_ids)] = 1
-                logits = self.model(input_ids=ids.to(self.device), attention_mask=mask.to(self.device)).logits
-                probs = torch.softmax(logits.float(), dim=-1).cpu().numpy()
-                for row, (c, w) in enumerate(batch):
-                    own = slice(w.own_lo - w.lo, w.own_hi - w.lo)
-                    c.probs[w.own_lo:w.own_hi] = probs[row, w.first[own]]
+        for b in range(0, len(jobs), batch_size):
+            batch = jobs[b:b + batch_size]
+            width = max(len(w.input_ids) for _, w in batch)
+            ids = np.full((len(batch), width), pad, dtype=np.int64)
+            mask = np.zeros((len(batch), width), dtype=np.int64)
+            for row, (_, w) in enumerate(batch):
+                ids[row, :len(w.input_ids)] = w.input_ids
+                mask[row, :len(w.input_ids)] = 1
+            logits = self._logits(ids, mask)
+            logits = np.exp(logits - logits.max(axis=-1, keepdims=True))
+            probs = logits / logits.sum(axis=-1, keepdims=True)
+            for row, (c, w) in enumerate(batch):
+                own = slice(w.own_lo - w.lo, w.own_hi - w.lo)
+                c.probs[w.own_lo:w.own_hi] = probs[row, w.first[own]]
 
     def _decode(self, chunk: Chunk) -> list[Entity]:
         best = chunk.probs.argmax(axis=1)

@@ -9,8 +9,12 @@ same three parts directly and keep spans: every syllable and word is a
 
 from __future__ import annotations
 
+import importlib
+import importlib.util
 import os
 import re
+import sys
+import types
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache
@@ -36,9 +40,42 @@ class Sentence:
     words: tuple[Word, ...]
 
 
+# What segmentation uses, in an order that satisfies underthesea's internal circular imports
+# (text_normalize and word_tokenize import each other).
+_UNDERTHESEA_MODULES = ("pipeline.text_normalize", "pipeline.word_tokenize", "pipeline.word_tokenize.regex_tokenize",
+                        "pipeline.sent_tokenize", "models.fast_crf_sequence_tagger")
+
+
+@cache
+def _underthesea() -> dict[str, types.ModuleType]:
+    """underthesea's segmentation modules, imported without running ``underthesea/__init__.py``.
+
+    That ``__init__`` eagerly imports every optional pipeline, translation included, which pulls
+    in torch and transformers: seconds of start-up and hundreds of MB that segmentation does not
+    need (and that the embedded ONNX model avoids). The submodules are loaded under a bare stand-in
+    package and then taken out of ``sys.modules`` again (vnner keeps its references), so a later
+    ``import underthesea`` by the caller imports the real package from scratch, as if vnner had
+    never touched it.
+    """
+    if "underthesea" in sys.modules:
+        return {name: importlib.import_module(f"underthesea.{name}") for name in _UNDERTHESEA_MODULES}
+    spec = importlib.util.find_spec("underthesea")
+    if spec is None or not spec.submodule_search_locations:
+        raise ImportError("underthesea is not installed: pip install underthesea")
+    stand_in = types.ModuleType("underthesea")
+    stand_in.__path__ = list(spec.submodule_search_locations)
+    stand_in.__spec__ = spec
+    sys.modules["underthesea"] = stand_in
+    try:
+        return {name: importlib.import_module(f"underthesea.{name}") for name in _UNDERTHESEA_MODULES}
+    finally:
+        for key in [k for k in sys.modules if k == "underthesea" or k.startswith("underthesea.")]:
+            del sys.modules[key]
+
+
 @cache
 def _token_pattern() -> re.Pattern[str]:
-    from underthesea.pipeline.word_tokenize import regex_tokenize
+    regex_tokenize = _underthesea()["pipeline.word_tokenize.regex_tokenize"]
 
     # Compile our own copy: underthesea rebinds its module-level pattern when called with fixed_words.
     return re.compile("(" + "|".join(regex_tokenize.regex_patterns) + ")", re.VERBOSE | re.UNICODE)
@@ -46,18 +83,16 @@ def _token_pattern() -> re.Pattern[str]:
 
 @cache
 def _crf():
-    from underthesea.models.fast_crf_sequence_tagger import FastCRFSequenceTagger
-    from underthesea.pipeline import word_tokenize as wt
+    tagger_module = _underthesea()["models.fast_crf_sequence_tagger"]
+    wt = _underthesea()["pipeline.word_tokenize"]
 
-    tagger = FastCRFSequenceTagger()
+    tagger = tagger_module.FastCRFSequenceTagger()
     tagger.load(os.path.join(os.path.dirname(wt.__file__), "models", "ws_crf_vlsp2013_20230727"))
     return tagger
 
 
 def _sentence_splitter():
-    from underthesea.pipeline.sent_tokenize import sent_tokenize
-
-    return sent_tokenize
+    return _underthesea()["pipeline.sent_tokenize"].sent_tokenize
 
 
 def tokenize(text: str, start: int = 0, end: int | None = None) -> list[tuple[int, int]]:
