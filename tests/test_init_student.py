@@ -65,7 +65,12 @@ def test_student_copies_bottom_layers_and_averages_embeddings(teacher_dir, stude
     # RoBERTa positions start at padding_idx + 1 = 2; BERT's start at 0
     torch.testing.assert_close(student.embeddings.position_embeddings.weight[2:32],
                                teacher.embeddings.position_embeddings.weight[:30])
-    assert unmapped == 0
+    # pieces the tiny teacher cannot spell (most single letters) fall back to its mean embedding
+    t_vocab = t_tok.get_vocab()
+    orphans = [p for p in s_tok.get_vocab() if p not in s_tok.all_special_tokens
+               and not teacher_ids(t_tok, t_vocab, *piece_text(p))]
+    assert unmapped == len(orphans) > 0
+    torch.testing.assert_close(s_emb[s_tok.convert_tokens_to_ids(orphans[0])], t_emb.mean(0))
 
 
 def test_continuation_piece_uses_bare_teacher_piece(teacher_dir):

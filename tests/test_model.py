@@ -162,3 +162,20 @@ def test_long_article_streams_in_bounded_chunks(b_person, monkeypatch):
     assert len(entities) == per_sentence * 300
     assert entities[-1].end == len(text.rstrip())
     assert_guarantees(text, entities, labels=("PERSON",))
+
+
+EMBEDDED = vnner.DEFAULT_MODEL_DIR / "config.json"
+
+
+@pytest.mark.skipif(not EMBEDDED.is_file(), reason="this build embeds no default model")
+def test_embedded_default_model_tags_a_typical_sentence():
+    """The shipped model, with no argument and no network: sane entities at the caller's offsets."""
+    text = ("Sáng 2/3, đồng chí Thái Thanh Quý, Ủy viên Ban Chấp hành Trung ương Đảng, Bí thư Tỉnh ủy Nghệ An, "
+            "dự lễ kết nạp 152 đảng viên mới.")
+    entities = predict(text)
+    assert all(text[e.start:e.end] == e.text for e in entities)
+    assert type(load_model().model).__name__ == "OnnxTokenClassifier"
+    found = {(e.text, e.label) for e in entities}
+    # A trained tagger, not a random one: the obvious person is found, and the three main labels appear.
+    assert ("Thái Thanh Quý", "PERSON") in found
+    assert {lab for _, lab in found} >= {"PERSON", "POSITION", "ORGANIZATION"}

@@ -1,5 +1,6 @@
 import json
 
+import pytest
 from test_corpus import write_corpus
 from test_train import ARTICLES
 
@@ -29,7 +30,8 @@ def test_silver_articles_exclude_gold_and_are_valid(tmp_path):
 def test_silver_from_a_model_tagger_keeps_its_entities(tmp_path, tiny_model_dir):
     from conftest import save_constant_model
 
-    from training.corpus import load_texts
+    from training.corpus import Document, Span, load_texts, text_sha256
+    from training.validate import validate_document
     from vnner import load_model
 
     docs = {k: v[0] for k, v in ARTICLES.items()} | {"train/000009": DOMAIN}
@@ -45,6 +47,43 @@ def test_silver_from_a_model_tagger_keeps_its_entities(tmp_path, tiny_model_dir)
     texts = load_texts(str(corpus), list(rows))
     model = load_model(str(model_dir))
     for doc_id, row in rows.items():
-        expected = [[e.start, e.end, e.label] for e in model.predict(texts[doc_id])]
-        assert [[e["start"], e["end"], e["label"]] for e in row["entities"]] == expected
-        assert expected  # every word is a one-word PERSON
+        text = texts[doc_id]
+        predicted = [Span(e.start, e.end, e.label) for e in model.predict(text)]
+        # the model tags punctuation too; silver keeps exactly the spans that pass validation
+        valid = [s for s in predicted if not validate_document(Document(doc_id, text_sha256(text), [s]), text)]
+        assert [Span(e["start"], e["end"], e["label"]) for e in row["entities"]] == valid
+        assert 0 < len(valid) < len(predicted)
+
+
+def test_soft_targets_reach_the_student_rows(tmp_path):
+    """silver --soft writes the teacher's distributions; build_features attaches them to word-first pieces."""
+    import numpy as np
+    from conftest import LABELS, save_constant_model
+
+    from training.dataset import load_gold_dataset
+    from training.features import SoftTargets, build_features
+    from vnner import load_model
+    from vnner.inputs import InputBuilder
+
+    docs = {k: v[0] for k, v in ARTICLES.items()} | {"train/000009": DOMAIN}
+    corpus = write_corpus(tmp_path / "corpus", docs)
+    gold = tmp_path / "train.jsonl"
+    gold.write_text("")
+    teacher = save_constant_model(tmp_path / "teacher", "B-PERSON", max_positions=64)
+    out = tmp_path / "silver.jsonl"
+    assert silver_main(["--corpus", str(corpus), "--gold", str(gold), "--tagger", str(teacher), "--soft",
+                        "--out", str(out), "-n", "10", "--min-words", "1", "--min-distinct", "1",
+                        "--min-density", "0"]) == 0
+    npz = np.load(tmp_path / "silver.soft.npz")
+    assert [str(x) for x in npz["labels"]] == LABELS
+    silver = load_gold_dataset({"s": str(out)}, str(corpus))["s"]
+    model = load_model(str(teacher))
+    builder = InputBuilder(model.tokenizer, units="words", max_length=62)
+    rows = build_features(silver, builder, {lab: i for i, lab in enumerate(LABELS)},
+                          soft=SoftTargets([str(tmp_path / "silver.soft.npz")], LABELS))
+    labelled = sum(sum(1 for x in r["labels"] if x != -100) for r in rows)
+    assert sum(len(r["soft_pos"]) for r in rows) == labelled  # every word found its teacher unit
+    first = np.array(rows[0]["soft_probs"][:len(LABELS)])
+    assert first.argmax() == LABELS.index("B-PERSON") and abs(first.sum() - 1) < 1e-2
+    with pytest.raises(ValueError, match="differ"):
+        SoftTargets([str(tmp_path / "silver.soft.npz")], list(reversed(LABELS)))

@@ -113,3 +113,66 @@ training: {{num_train_epochs: 1, per_device_train_batch_size: 2, learning_rate: 
     assert type(model.tokenizer).__name__ == "PhobertTokenizer"
     assert len(model.labels) == 11 and model.max_length == 32
     assert results["feature_stats"]["train"]["windows"] >= 3
+
+
+def test_distillation_from_a_teacher_on_syllables(tiny_project, tmp_path):
+    """Soft targets from a syllable-level teacher reach a word-level student's loss, and training runs."""
+    import numpy as np
+    import torch
+    from conftest import LABELS
+
+    from training.build_tokenizer import corpus_texts, train_tokenizer
+    from training.config import load_config
+    from training.train import SoftTargetCollator, distillation_trainer, train
+    from vnner.inputs import InputBuilder
+
+    root, corpus = tiny_project
+    tokenizer = train_tokenizer(corpus_texts(str(corpus), None), vocab_size=200, min_frequency=1)
+    tokenizer.save_pretrained(tmp_path / "tok")
+    # A "teacher" file: every syllable of the train articles gets a distribution peaked on B-PERSON.
+    from training.dataset import load_gold_dataset
+
+    train_docs = load_gold_dataset({"t": str(root / "train.jsonl")}, str(corpus))["t"]
+    arrays = {}
+    syllables = InputBuilder(tokenizer, units="syllables", max_length=8)
+    for doc in train_docs:
+        starts = [c.original_span(k, k)[0] for c in syllables.iter_chunks(0, doc["text"]) for k in range(len(c.words))]
+        probs = np.full((len(starts), len(LABELS)), 0.01, dtype=np.float16)
+        probs[:, LABELS.index("B-PERSON")] = 0.9
+        arrays[f"{doc['id']}.starts"], arrays[f"{doc['id']}.probs"] = np.array(starts), probs
+    np.savez(tmp_path / "t.soft.npz", labels=np.array(LABELS), **arrays)
+    config_path = tmp_path / "soft.yaml"
+    config_path.write_text(f"""
+model_name_or_path: scratch
+tokenizer: {tmp_path / 'tok'}
+init: scratch
+output_dir: {tmp_path / 'model'}
+max_length: 8
+scratch: {{hidden_size: 32, num_hidden_layers: 1, num_attention_heads: 2, intermediate_size: 64,
+          max_position_embeddings: 40}}
+data: {{train: {root / 'train.jsonl'}, dev: {root / 'dev.jsonl'}, corpus: {corpus},
+        soft_targets: [{tmp_path / 't.soft.npz'}]}}
+training: {{num_train_epochs: 1, per_device_train_batch_size: 4, learning_rate: 0.001, soft_weight: 1.0}}
+""", encoding="utf-8")
+    results = train(load_config(config_path))
+    stats = results["feature_stats"]["train"]
+    # every word found the teacher unit it starts with (words in two overlapping windows count twice)
+    assert stats["soft_words"] >= stats["words"] > 0
+
+    # The loss: with w = 1 it is the cross-entropy to the teacher's distribution, nothing else.
+    class Out:
+        def __init__(self, logits):
+            self.logits, self.loss = logits, torch.tensor(123.0)
+
+    logits = torch.randn(1, 3, len(LABELS))
+    trainer = object.__new__(distillation_trainer(object, 1.0))
+    targets = torch.zeros(1, 3, len(LABELS))
+    targets[0, 1, 2] = 1.0
+    batch = {"input_ids": torch.zeros(1, 3, dtype=torch.long), "soft_targets": targets,
+             "soft_mask": torch.tensor([[False, True, False]])}
+    loss = trainer.compute_loss(lambda **kw: Out(logits), batch)
+    torch.testing.assert_close(loss, -torch.log_softmax(logits[0, 1], -1)[2])
+    padded = SoftTargetCollator(lambda fs: {"input_ids": torch.zeros(len(fs), 4, dtype=torch.long)}, 2)(
+        [{"soft_pos": [1], "soft_probs": [0.25, 0.75]}, {"soft_pos": [], "soft_probs": []}])
+    assert padded["soft_mask"].tolist() == [[False, True, False, False], [False] * 4]
+    assert padded["soft_targets"][0, 1].tolist() == [0.25, 0.75]

@@ -26,6 +26,7 @@ class DataConfig:
     dev: str = "data/annotations/dev.jsonl"
     corpus: str = "../shared/corpora/vietnews"
     extra_train: list[str] = field(default_factory=list)  # e.g. silver articles (training/silver.py)
+    soft_targets: list[str] = field(default_factory=list)  # teacher distributions (silver.py --soft)
 
 
 @dataclass
@@ -58,6 +59,7 @@ class TrainingConfig:
     # Mixed precision and batch growth apply only when CUDA is present.
     mixed_precision: bool = True
     cuda_batch_multiplier: int = 2
+    soft_weight: float = 0.5  # with data.soft_targets: loss = (1-w) * CE(hard tags) + w * CE(teacher dist.)
 
 
 @dataclass
@@ -160,7 +162,10 @@ def load_config(path: str | Path | None, overrides: list[str] = (), *, check_pat
             value = getattr(config.data, key)
             if value is not None and not Path(value).is_file():
                 raise ConfigError(f"config key 'data.{key}': file {value} does not exist")
-        for i, value in enumerate(config.data.extra_train):
-            if not Path(value).is_file():
-                raise ConfigError(f"config key 'data.extra_train[{i}]': file {value} does not exist")
+        for key in ("extra_train", "soft_targets"):
+            for i, value in enumerate(getattr(config.data, key)):
+                if not Path(value).is_file():
+                    raise ConfigError(f"config key 'data.{key}[{i}]': file {value} does not exist")
+    if not 0.0 <= config.training.soft_weight <= 1.0:
+        raise ConfigError(f"config key 'training.soft_weight' must be in [0, 1], got {config.training.soft_weight}")
     return config

@@ -31,6 +31,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--crf", help="a trained CRF model file (default: train one on the gold train split)")
     parser.add_argument("--tagger", help="a trained vnner model directory to tag with instead of the CRF")
     parser.add_argument("--batch-size", type=int, default=32, help="windows per forward pass (--tagger)")
+    parser.add_argument("--soft", action="store_true",
+                        help="also write the tagger's per-unit distributions to OUT.soft.npz (for distillation)")
     parser.add_argument("-n", type=int, default=1600)
     parser.add_argument("--seed", type=int, default=17)
     parser.add_argument("--min-words", type=int, default=150)
@@ -43,16 +45,27 @@ def main(argv: list[str] | None = None) -> int:
     from training.crf import CrfTagger, train_crf
     from training.dataset import load_gold_dataset
 
+    if args.soft and not args.tagger:
+        parser.error("--soft needs --tagger (the CRF gives no distributions)")
     out = Path(args.out)
     out.parent.mkdir(parents=True, exist_ok=True)
+    soft: dict[str, object] = {}
+    soft_batch: list[tuple] = []  # distributions of the current batch's articles, in order
     if args.tagger:
         from vnner import load_model
 
         model = load_model(args.tagger)
 
         def tag_many(batch: list[str]) -> list[list[tuple[int, int, str]]]:
-            found = model.predict(batch, batch_size=args.batch_size)
-            return [[(e.start, e.end, e.label) for e in ents] for ents in found]
+            if not args.soft:
+                found = model.predict(batch, batch_size=args.batch_size)
+                return [[(e.start, e.end, e.label) for e in ents] for ents in found]
+            spans = []
+            for text in batch:
+                ents, starts, probs = model.unit_probabilities(text, batch_size=args.batch_size)
+                soft_batch.append((starts, probs.astype("float16")))
+                spans.append([(e.start, e.end, e.label) for e in ents])
+            return spans
     else:
         crf_path = args.crf
         if crf_path is None:
@@ -77,8 +90,17 @@ def main(argv: list[str] | None = None) -> int:
             keep = [s for s in spans if not validate_document(Document(doc_id, sha, [s]), text)]
             dropped += len(spans) - len(keep)
             docs.append(Document(doc_id, sha, keep))
+            if args.soft:
+                starts, probs = soft_batch.pop(0)
+                soft[f"{doc_id}.starts"], soft[f"{doc_id}.probs"] = starts, probs
         bar.update(len(batch_ids))
     bar.close()
+    if args.soft:
+        import numpy as np
+
+        soft_file = out.with_suffix(".soft.npz")
+        np.savez_compressed(soft_file, labels=np.array(model.labels), **soft)
+        print(f"wrote teacher distributions of {len(docs)} articles to {soft_file}", file=sys.stderr)
     write_annotations(out, docs)
     n_ent = sum(len(d.entities) for d in docs)
     print(f"wrote {len(docs)} silver articles, {n_ent} entities ({dropped} invalid spans dropped) to {out}")

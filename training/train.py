@@ -25,7 +25,7 @@ import numpy as np
 import yaml
 
 from training.config import Config, ConfigError, load_config
-from training.features import IGNORE, FeatureStats, build_features
+from training.features import IGNORE, FeatureStats, SoftTargets, build_features
 from training.scoring import span_scores
 
 LABELS = ["O"] + [f"{p}-{lab}" for lab in ("PERSON", "POSITION", "ORGANIZATION", "DATE", "QUANTITY")
@@ -57,6 +57,50 @@ def _warmup_kwargs(args_cls, ratio: float) -> dict:
     if "warmup_ratio" in inspect.signature(args_cls.__init__).parameters:
         return {"warmup_ratio": ratio}
     return {"warmup_steps": ratio}
+
+
+class SoftTargetCollator:
+    """Pads as usual, then adds ``soft_targets`` [batch, length, labels] and ``soft_mask`` [batch, length]."""
+
+    def __init__(self, base, n_labels: int) -> None:
+        self.base, self.n_labels = base, n_labels
+
+    def __call__(self, features: list[dict]) -> dict:
+        import torch
+
+        extra = [(list(f.pop("soft_pos", []) or []), list(f.pop("soft_probs", []) or [])) for f in features]
+        batch = self.base(features)
+        b, t = batch["input_ids"].shape
+        targets = torch.zeros(b, t, self.n_labels)
+        mask = torch.zeros(b, t, dtype=torch.bool)
+        for row, (pos, probs) in enumerate(extra):
+            if pos:
+                targets[row, pos] = torch.tensor(probs, dtype=torch.float32).view(len(pos), self.n_labels)
+                mask[row, pos] = True
+        batch["soft_targets"], batch["soft_mask"] = targets, mask
+        return batch
+
+
+def distillation_trainer(base, soft_weight: float):
+    """A Trainer whose loss mixes the hard-tag loss with cross-entropy to the teacher's distributions.
+
+    loss = (1 - w) * CE(hard tags) + w * mean over positions with a teacher distribution of
+    -sum_y p_teacher(y) log p_student(y). Gold rows have no distribution and keep the hard loss.
+    """
+    import torch
+
+    class DistillationTrainer(base):
+        def compute_loss(self, model, inputs, return_outputs=False, num_items_in_batch=None):
+            targets, mask = inputs.pop("soft_targets", None), inputs.pop("soft_mask", None)
+            outputs = model(**inputs)
+            loss = outputs.loss
+            if targets is not None and mask.any():
+                logp = torch.log_softmax(outputs.logits.float(), dim=-1)
+                soft = -(targets * logp).sum(-1)[mask].mean()
+                loss = (1 - soft_weight) * loss + soft_weight * soft
+            return (loss, outputs) if return_outputs else loss
+
+    return DistillationTrainer
 
 
 def char_span_scores(model_dir: str, dataset) -> dict:
@@ -104,11 +148,17 @@ def train(config: Config) -> dict:
     max_length = config.max_length or max_input_length(model.config, tokenizer)
     builder = InputBuilder(tokenizer, units=config.units, max_length=max_length)
     label2id = model.config.label2id
+    soft = None
+    if config.data.soft_targets:
+        labels = [model.config.id2label[i] for i in range(len(model.config.id2label))]
+        soft = SoftTargets(config.data.soft_targets, labels)
     stats = {split: FeatureStats() for split in ("train", "dev")}
-    features = {split: build_features(data[split], builder, label2id, stats[split]) for split in ("train", "dev")}
+    features = {"train": build_features(data["train"], builder, label2id, stats["train"], soft=soft),
+                "dev": build_features(data["dev"], builder, label2id, stats["dev"])}
     for split, st in stats.items():
         print(f"[vnner] {split}: {st.documents} documents, {st.words} words, {st.windows} windows, "
-              f"{st.boundary_splits} words split at gold boundaries, {st.unaligned_entities} unaligned entities",
+              f"{st.boundary_splits} words split at gold boundaries, {st.unaligned_entities} unaligned entities"
+              + (f", {st.soft_words} words with teacher distributions" if soft and split == "train" else ""),
               file=sys.stderr)
 
     from datasets import Dataset
@@ -152,11 +202,17 @@ def train(config: Config) -> dict:
         fp16=bool(cuda and tc.mixed_precision and not torch.cuda.is_bf16_supported()),
         dataloader_num_workers=tc.dataloader_num_workers,
         report_to=[],
+        remove_unused_columns=soft is None,  # the soft-target columns are not model inputs
         **_warmup_kwargs(TrainingArguments, tc.warmup_ratio),
     )
-    trainer = Trainer(
+    collator = DataCollatorForTokenClassification(tokenizer, label_pad_token_id=IGNORE)
+    trainer_class = Trainer
+    if soft is not None:
+        collator = SoftTargetCollator(collator, len(label2id))
+        trainer_class = distillation_trainer(Trainer, tc.soft_weight)
+    trainer = trainer_class(
         model=model, args=args, train_dataset=train_ds, eval_dataset=dev_ds,
-        data_collator=DataCollatorForTokenClassification(tokenizer, label_pad_token_id=IGNORE),
+        data_collator=collator,
         compute_metrics=compute_metrics,
         callbacks=[EarlyStoppingCallback(early_stopping_patience=tc.early_stopping_patience)],
     )
