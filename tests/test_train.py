@@ -65,6 +65,7 @@ training: {{num_train_epochs: 2, per_device_train_batch_size: 4, learning_rate: 
     assert "micro" in results["dev_char_spans"]
     assert "| micro |" in (out / "README.md").read_text()
     model = load_model(str(out), device="cpu")
+    assert model.max_length == 8  # inference windows no longer than the training ones
     text = ARTICLES["train/000001"][1].replace("[[", "").replace("]]", "")
     for e in model.predict(text):
         assert text[e.start:e.end] == e.text

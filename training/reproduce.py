@@ -7,7 +7,7 @@
 Steps (each the documented command of its script; see configs/student.yaml):
 tokenizer → e5 (offline rebuild of multilingual-e5-small, pruned) → teacher (fine-tuned on gold train)
 → silver (teacher labels domain articles, gold excluded) → student-init (teacher's bottom layers,
-word-level vocabulary) → student (silver + gold) → package (float16 copy into src/vnner/default_model).
+word-level vocabulary) → student (silver + gold) → package (ONNX int8 export into src/vnner/default_model).
 A step runs when its output is missing, or when an earlier step ran or ``--from`` names it.
 Wall time per step is printed at the end: these are the figures the model card reports.
 """
@@ -30,7 +30,8 @@ STEPS: list[tuple[str, list[str], str]] = [
     ("e5", ["training.convert_e5", "--out", "runs/e5-small-vi", "--prune", "../shared/corpora/vietnews"],
      "runs/e5-small-vi/model.safetensors"),
     ("teacher", ["training.train", "--config", "configs/e5-teacher.yaml"], "runs/e5-teacher/model.safetensors"),
-    ("silver", ["training.silver", "-n", "1600", "--tagger", "runs/e5-teacher", "--out", "runs/silver-e5/silver.jsonl"],
+    ("silver", ["training.silver", "-n", "1600", "--tagger", "runs/e5-teacher", "--soft",
+                "--out", "runs/silver-e5/silver.jsonl"],
      "runs/silver-e5/silver.jsonl"),
     ("student-init", ["training.init_student", "--teacher", "runs/e5-small-vi", "--tokenizer", "runs/tokenizer",
                       "--out", "runs/student-init"], "runs/student-init/model.safetensors"),

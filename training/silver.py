@@ -61,8 +61,7 @@ def main(argv: list[str] | None = None) -> int:
                 found = model.predict(batch, batch_size=args.batch_size)
                 return [[(e.start, e.end, e.label) for e in ents] for ents in found]
             spans = []
-            for text in batch:
-                ents, starts, probs = model.unit_probabilities(text, batch_size=args.batch_size)
+            for ents, starts, probs in model.unit_probabilities(batch, batch_size=args.batch_size):
                 soft_batch.append((starts, probs.astype("float16")))
                 spans.append([(e.start, e.end, e.label) for e in ents])
             return spans

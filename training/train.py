@@ -219,6 +219,9 @@ def train(config: Config) -> dict:
     trainer.train()
     trainer.model.config.vnner_units = config.units
     trainer.save_model(str(out))
+    # Inference windows must not be longer than the training ones (positions beyond were never
+    # trained for tagging): vnner reads the limit from the saved tokenizer.
+    tokenizer.model_max_length = max_length
     tokenizer.save_pretrained(str(out))
     (out / "vnner_config.yaml").write_text(yaml.safe_dump(config.to_dict(), allow_unicode=True, sort_keys=False))
 

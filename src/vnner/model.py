@@ -164,20 +164,26 @@ class NerModel:
             entities.append(Entity(chunk.view.original[start:end], label, start, end, float(score[a:b].mean())))
         return entities
 
-    def unit_probabilities(self, text: str, *, batch_size: int = 32) -> tuple[list[Entity], np.ndarray, np.ndarray]:
-        """Entities of ``text`` plus the tag distribution behind them, for distillation.
+    def unit_probabilities(self, texts: Sequence[str], *, batch_size: int = 32
+                           ) -> list[tuple[list[Entity], np.ndarray, np.ndarray]]:
+        """Entities of each text plus the tag distributions behind them, for distillation.
 
-        Returns ``(entities, starts, probs)``: ``starts[k]`` is the offset in ``text`` where the
+        Per text ``(entities, starts, probs)``: ``starts[k]`` is the offset in the text where the
         model's k-th unit (word or syllable, per ``config.vnner_units``) begins and ``probs[k]`` its
         probabilities over ``self.labels``. A student with other units looks its units up by offset.
         """
-        chunks = list(self.inputs.iter_chunks(0, text, chunk_words=inputs.CHUNK_WORDS))
-        if not chunks:
-            return [], np.zeros(0, dtype=np.int64), np.zeros((0, len(self.labels)), dtype=np.float32)
+        docs = check_texts(texts)
+        chunks = [c for i, t in enumerate(docs) for c in self.inputs.iter_chunks(i, t, chunk_words=inputs.CHUNK_WORDS)]
         self._run(chunks, batch_size)
-        entities = [e for c in chunks for e in self._decode(c)]
-        starts = np.array([c.original_span(k, k)[0] for c in chunks for k in range(len(c.words))], dtype=np.int64)
-        return entities, starts, np.concatenate([c.probs for c in chunks])
+        out = []
+        for i in range(len(docs)):
+            mine = [c for c in chunks if c.doc == i]
+            entities = [e for c in mine for e in self._decode(c)]
+            starts = np.array([c.original_span(k, k)[0] for c in mine for k in range(len(c.words))], dtype=np.int64)
+            probs = (np.concatenate([c.probs for c in mine]) if mine
+                     else np.zeros((0, len(self.labels)), dtype=np.float32))
+            out.append((entities, starts, probs))
+        return out
 
     def predict(self, texts: str | Sequence[str], *, batch_size: int = 32,
                 progress: bool = False) -> list[Entity] | list[list[Entity]]:
