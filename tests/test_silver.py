@@ -27,12 +27,9 @@ def test_silver_articles_exclude_gold_and_are_valid(tmp_path):
     assert data_main(["--corpus", str(corpus), "validate", str(out)]) == 0
 
 
-def test_silver_from_a_model_tagger_keeps_its_entities(tmp_path, tiny_model_dir):
+def run_silver_with_a_tagger(tmp_path, *extra: str):
+    """silver.py over the test articles + one domain article, tagged by a model that says B-PERSON."""
     from conftest import save_constant_model
-
-    from training.corpus import Document, Span, load_texts, text_sha256
-    from training.validate import validate_document
-    from vnner import load_model
 
     docs = {k: v[0] for k, v in ARTICLES.items()} | {"train/000009": DOMAIN}
     corpus = write_corpus(tmp_path / "corpus", docs)
@@ -40,8 +37,18 @@ def test_silver_from_a_model_tagger_keeps_its_entities(tmp_path, tiny_model_dir)
     gold.write_text("")
     model_dir = save_constant_model(tmp_path / "model", "B-PERSON", max_positions=64)
     out = tmp_path / "silver.jsonl"
-    assert silver_main(["--corpus", str(corpus), "--gold", str(gold), "--tagger", str(model_dir), "--out", str(out),
-                        "-n", "10", "--min-words", "1", "--min-distinct", "1", "--min-density", "0"]) == 0
+    assert silver_main(["--corpus", str(corpus), "--gold", str(gold), "--tagger", str(model_dir), *extra,
+                        "--out", str(out), "-n", "10", "--min-words", "1", "--min-distinct", "1",
+                        "--min-density", "0"]) == 0
+    return corpus, model_dir, out
+
+
+def test_silver_from_a_model_tagger_keeps_its_entities(tmp_path):
+    from training.corpus import Document, Span, load_texts, text_sha256
+    from training.validate import validate_document
+    from vnner import load_model
+
+    corpus, model_dir, out = run_silver_with_a_tagger(tmp_path)
     rows = {r["id"]: r for r in map(json.loads, out.read_text().splitlines())}
     assert "train/000009" in rows
     texts = load_texts(str(corpus), list(rows))
@@ -58,22 +65,14 @@ def test_silver_from_a_model_tagger_keeps_its_entities(tmp_path, tiny_model_dir)
 def test_soft_targets_reach_the_student_rows(tmp_path):
     """silver --soft writes the teacher's distributions; build_features attaches them to word-first pieces."""
     import numpy as np
-    from conftest import LABELS, save_constant_model
+    from conftest import LABELS
 
     from training.dataset import load_gold_dataset
     from training.features import SoftTargets, build_features
     from vnner import load_model
     from vnner.inputs import InputBuilder
 
-    docs = {k: v[0] for k, v in ARTICLES.items()} | {"train/000009": DOMAIN}
-    corpus = write_corpus(tmp_path / "corpus", docs)
-    gold = tmp_path / "train.jsonl"
-    gold.write_text("")
-    teacher = save_constant_model(tmp_path / "teacher", "B-PERSON", max_positions=64)
-    out = tmp_path / "silver.jsonl"
-    assert silver_main(["--corpus", str(corpus), "--gold", str(gold), "--tagger", str(teacher), "--soft",
-                        "--out", str(out), "-n", "10", "--min-words", "1", "--min-distinct", "1",
-                        "--min-density", "0"]) == 0
+    corpus, teacher, out = run_silver_with_a_tagger(tmp_path, "--soft")
     npz = np.load(tmp_path / "silver.soft.npz")
     assert [str(x) for x in npz["labels"]] == LABELS
     silver = load_gold_dataset({"s": str(out)}, str(corpus))["s"]

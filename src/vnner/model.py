@@ -110,8 +110,8 @@ class NerModel:
         hf_logging.disable_progress_bar()  # a bar per load is noise for a library call
         try:
             tokenizer = AutoTokenizer.from_pretrained(source)
-            # float32 whatever the stored dtype: the embedded model is kept in float16 to halve its
-            # size, and CPUs compute float16 slowly or not at all.
+            # float32 whatever the stored dtype: a checkpoint saved in half precision would load as
+            # such, and CPUs compute float16 slowly or not at all.
             model = AutoModelForTokenClassification.from_pretrained(source, dtype=torch.float32)
         except OSError as exc:
             raise ModelError(f"cannot load model {source!r}: {exc}") from exc
