@@ -4,7 +4,7 @@
     python -m training.reproduce --dry-run  # print the commands only
     python -m training.reproduce --from silver
 
-Steps (each the documented command of its script; see configs/student.yaml):
+Steps (each the documented command of its script; see configs/student-soft.yaml):
 tokenizer → e5 (offline rebuild of multilingual-e5-small, pruned) → teacher (fine-tuned on gold train)
 → silver (teacher labels domain articles, gold excluded) → student-init (teacher's bottom layers,
 word-level vocabulary) → student (silver + gold) → package (ONNX int8 export into src/vnner/default_model).
@@ -35,9 +35,9 @@ STEPS: list[tuple[str, list[str], str]] = [
      "runs/silver-e5/silver.jsonl"),
     ("student-init", ["training.init_student", "--teacher", "runs/e5-small-vi", "--tokenizer", "runs/tokenizer",
                       "--out", "runs/student-init"], "runs/student-init/model.safetensors"),
-    ("student", ["training.train", "--config", "configs/student.yaml"], "runs/student/model.safetensors"),
-    ("package", ["training.package_model", "runs/student", "--out", "src/vnner/default_model"],
-     "src/vnner/default_model/model.safetensors"),
+    ("student", ["training.train", "--config", "configs/student-soft.yaml"], "runs/student-soft/model.safetensors"),
+    ("package", ["training.package_model", "runs/student-soft", "--out", "src/vnner/default_model"],
+     "src/vnner/default_model/model.onnx"),
 ]
 
 
