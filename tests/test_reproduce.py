@@ -17,7 +17,7 @@ def test_dry_run_from_a_step_reruns_it_and_everything_after(capsys, tmp_path, mo
     assert main(["--dry-run"]) == 0
     err = capsys.readouterr().err
     assert err.count("python -m training.") == len(STEPS)
-    for name, _, output in STEPS:
+    for _, _, output in STEPS:
         (tmp_path / output).parent.mkdir(parents=True, exist_ok=True)
         (tmp_path / output).write_text("x")
     assert main(["--dry-run", "--from", "silver"]) == 0
