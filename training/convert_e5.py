@@ -177,17 +177,21 @@ def load_tokenizer(tokenizer_json: Path):
 
 
 def corpus_piece_ids(tokenizer, texts, batch: int = 256) -> set[int]:
-    """Every vocabulary id the tokenizer uses on ``texts`` (NFC first, as the pipeline does)."""
-    import unicodedata
+    """Every vocabulary id the tokenizer uses on ``texts``, seen through vnner's text view.
 
+    The text is normalised exactly as at inference (NFC, one tone-mark convention), so the kept
+    pieces are the ones the model will be fed.
+    """
     from tqdm import tqdm
+
+    from vnner.text import normalize
 
     used: set[int] = set()
     buffer: list[str] = []
     bar = tqdm(desc="pieces used", unit=" docs")
     for text in texts:
         # The corpus is word-segmented ("Bí_thư"); the pipeline feeds syllables, so undo the joins.
-        buffer.append(unicodedata.normalize("NFC", text.replace("_", " ")))
+        buffer.append(normalize(text.replace("_", " ")).text)
         if len(buffer) == batch:
             for ids in tokenizer(buffer, add_special_tokens=False)["input_ids"]:
                 used.update(ids)
@@ -201,7 +205,7 @@ def corpus_piece_ids(tokenizer, texts, batch: int = 256) -> set[int]:
     return used
 
 
-def prune(model, tokenizer, keep_ids: set[int], out: Path):
+def prune(model, tokenizer, keep_ids: set[int]):
     """Keep the listed pieces (plus specials) in both the Unigram table and the embedding matrix.
 
     Unigram segmentation is a best path over the piece scores; a text whose best path used only
@@ -236,7 +240,6 @@ def prune(model, tokenizer, keep_ids: set[int], out: Path):
     model.set_input_embeddings(new_emb)
     model.config.vocab_size = len(old_ids)
     model.config.pad_token_id = pruned_tok.pad_token_id
-    out.mkdir(parents=True, exist_ok=True)
     return model, pruned_tok
 
 
@@ -288,7 +291,7 @@ def main(argv: list[str] | None = None) -> int:
                      if args.max_docs is None or i < args.max_docs)
             used = corpus_piece_ids(tokenizer, texts)
             full, full_tok = copy.deepcopy(model), tokenizer
-            model, tokenizer = prune(model, tokenizer, used, args.out)
+            model, tokenizer = prune(model, tokenizer, used)
             # Without the "passage: " prefix: "▁passage" is not a VietNews piece, so the prefix
             # segments differently after pruning; the text itself must not.
             before = mean_pooled(full, full_tok, CHECK_SENTENCES, prefix="")

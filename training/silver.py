@@ -49,22 +49,15 @@ def main(argv: list[str] | None = None) -> int:
         parser.error("--soft needs --tagger (the CRF gives no distributions)")
     out = Path(args.out)
     out.parent.mkdir(parents=True, exist_ok=True)
-    soft: dict[str, object] = {}
-    soft_batch: list[tuple] = []  # distributions of the current batch's articles, in order
+    # tag_many: texts -> per text (spans, (unit starts, unit distributions) or None for the CRF)
     if args.tagger:
         from vnner import load_model
 
         model = load_model(args.tagger)
 
-        def tag_many(batch: list[str]) -> list[list[tuple[int, int, str]]]:
-            if not args.soft:
-                found = model.predict(batch, batch_size=args.batch_size)
-                return [[(e.start, e.end, e.label) for e in ents] for ents in found]
-            spans = []
-            for ents, starts, probs in model.unit_probabilities(batch, batch_size=args.batch_size):
-                soft_batch.append((starts, probs.astype("float16")))
-                spans.append([(e.start, e.end, e.label) for e in ents])
-            return spans
+        def tag_many(batch: list[str]) -> list[tuple[list[tuple[int, int, str]], tuple | None]]:
+            return [([(e.start, e.end, e.label) for e in ents], (starts, probs.astype("float16")))
+                    for ents, starts, probs in model.unit_probabilities(batch, batch_size=args.batch_size)]
     else:
         crf_path = args.crf
         if crf_path is None:
@@ -72,17 +65,17 @@ def main(argv: list[str] | None = None) -> int:
             crf_path = train_crf([dict(r) for r in train], out.with_suffix(".crfsuite"))
         crf = CrfTagger(crf_path)
 
-        def tag_many(batch: list[str]) -> list[list[tuple[int, int, str]]]:
-            return [crf.predict_spans(text) for text in batch]
+        def tag_many(batch: list[str]) -> list[tuple[list[tuple[int, int, str]], tuple | None]]:
+            return [(crf.predict_spans(text), None) for text in batch]
     gold_ids = {d.id for p in args.gold for d in read_annotations(p)}
     ids = propose(args.corpus, n=args.n, min_words=args.min_words, max_words=args.max_words,
                   min_distinct=args.min_distinct, min_density=args.min_density, seed=args.seed, exclude=gold_ids)
     texts = load_texts(args.corpus, ids)
-    docs, dropped = [], 0
+    docs, dropped, soft = [], 0, {}
     bar = tqdm(total=len(ids), desc="silver", unit="doc")
     for i in range(0, len(ids), 16):  # a few articles per call: their windows share batches
         batch_ids = ids[i : i + 16]
-        for doc_id, found in zip(batch_ids, tag_many([texts[d] for d in batch_ids])):
+        for doc_id, (found, dist) in zip(batch_ids, tag_many([texts[d] for d in batch_ids])):
             text = texts[doc_id]
             sha = text_sha256(text)
             spans = [Span(s, e, lab) for s, e, lab in found]
@@ -90,8 +83,7 @@ def main(argv: list[str] | None = None) -> int:
             dropped += len(spans) - len(keep)
             docs.append(Document(doc_id, sha, keep))
             if args.soft:
-                starts, probs = soft_batch.pop(0)
-                soft[f"{doc_id}.starts"], soft[f"{doc_id}.probs"] = starts, probs
+                soft[f"{doc_id}.starts"], soft[f"{doc_id}.probs"] = dist
         bar.update(len(batch_ids))
     bar.close()
     if args.soft:

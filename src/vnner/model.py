@@ -173,11 +173,10 @@ class NerModel:
         probabilities over ``self.labels``. A student with other units looks its units up by offset.
         """
         docs = check_texts(texts)
-        chunks = [c for i, t in enumerate(docs) for c in self.inputs.iter_chunks(i, t, chunk_words=inputs.CHUNK_WORDS)]
-        self._run(chunks, batch_size)
+        per_doc = [list(self.inputs.iter_chunks(i, t, chunk_words=inputs.CHUNK_WORDS)) for i, t in enumerate(docs)]
+        self._run([c for mine in per_doc for c in mine], batch_size)
         out = []
-        for i in range(len(docs)):
-            mine = [c for c in chunks if c.doc == i]
+        for mine in per_doc:
             entities = [e for c in mine for e in self._decode(c)]
             starts = np.array([c.original_span(k, k)[0] for c in mine for k in range(len(c.words))], dtype=np.int64)
             probs = (np.concatenate([c.probs for c in mine]) if mine
