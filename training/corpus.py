@@ -137,21 +137,68 @@ class Span:
     label: str
 
 
+@dataclass(frozen=True)
+class PositionRecord:
+    """A position held (shared guideline, "Positions held"): character spans of linked entities."""
+
+    person: tuple[int, int]
+    position: tuple[int, int]
+    organization: tuple[int, int] | None
+    former: bool = False
+
+    def to_json(self) -> dict:
+        return {"person": list(self.person), "position": list(self.position),
+                "organization": list(self.organization) if self.organization else None, "former": self.former}
+
+
 @dataclass
 class Document:
-    """One annotated article: stand-off record plus (once materialised) its text."""
+    """One annotated article: stand-off record plus (once materialised) its text.
+
+    ``positions_held`` is ``None`` when the relation layer was not annotated for
+    this article, and a (possibly empty) list when it was.
+    """
 
     id: str
     sha256: str
     entities: list[Span] = field(default_factory=list)
     text: str | None = None
+    positions_held: list[PositionRecord] | None = None
 
     def to_json(self) -> dict:
-        return {
+        record = {
             "id": self.id,
             "sha256": self.sha256,
             "entities": [{"start": s.start, "end": s.end, "label": s.label} for s in self.entities],
         }
+        if self.positions_held is not None:
+            record["positions_held"] = [r.to_json() for r in self.positions_held]
+        return record
+
+
+def _pair(value, what: str) -> tuple[int, int]:
+    if (not isinstance(value, list) or len(value) != 2
+            or not all(isinstance(v, int) and not isinstance(v, bool) for v in value)):
+        raise CorpusError(f"{what} must be [start, end] integers, got {value!r}")
+    return value[0], value[1]
+
+
+def parse_positions_held(raw, where: str) -> list[PositionRecord]:
+    if not isinstance(raw, list):
+        raise CorpusError(f"{where}: 'positions_held' must be a list")
+    records = []
+    for k, rec in enumerate(raw):
+        what = f"{where}: positions_held #{k}"
+        if not isinstance(rec, dict):
+            raise CorpusError(f"{what} must be an object")
+        org = rec.get("organization")
+        former = rec.get("former", False)
+        if not isinstance(former, bool):
+            raise CorpusError(f"{what}: 'former' must be true or false")
+        records.append(PositionRecord(_pair(rec.get("person"), f"{what} 'person'"),
+                                      _pair(rec.get("position"), f"{what} 'position'"),
+                                      None if org is None else _pair(org, f"{what} 'organization'"), former))
+    return records
 
 
 def read_annotations(path: str | Path) -> list[Document]:
@@ -187,10 +234,14 @@ def read_annotations(path: str | Path) -> list[Document]:
                     start, end, label = ent["start"], ent["end"], ent["label"]
                 except (KeyError, TypeError):
                     raise CorpusError(f"{where}: entity #{k} needs start, end and label") from None
-                if not (isinstance(start, int) and isinstance(end, int) and isinstance(label, str)):
+                if not (isinstance(start, int) and isinstance(end, int) and isinstance(label, str)) or (
+                        isinstance(start, bool) or isinstance(end, bool)):
                     raise CorpusError(f"{where}: entity #{k} has non-integer offsets or a non-string label")
                 spans.append(Span(start, end, label))
-            docs.append(Document(doc_id, sha, spans))
+            relations = None
+            if "positions_held" in record:
+                relations = parse_positions_held(record["positions_held"], where)
+            docs.append(Document(doc_id, sha, spans, positions_held=relations))
     return docs
 
 

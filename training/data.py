@@ -30,7 +30,7 @@ from training.corpus import (
     text_sha256,
     write_annotations,
 )
-from training.markup import check_against_source, parse_markup, render_markup
+from training.markup import check_against_source, parse_markup, parse_relations, render_markup, render_relations
 from training.validate import validate_document
 
 DEFAULT_CORPUS = "../shared/corpora/vietnews"
@@ -87,9 +87,14 @@ def _docs_from_markup(paths: list[str], corpus: str) -> list[Document]:
     docs, failures = [], 0
     for path, doc_id in zip(files, ids, strict=False):
         try:
-            plain, spans = parse_markup(path.read_text(encoding="utf-8"), where=str(path))
+            refs: dict = {}
+            plain, spans = parse_markup(path.read_text(encoding="utf-8"), where=str(path), refs=refs)
             check_against_source(plain, texts[doc_id], where=str(path))
-            doc = Document(doc_id, text_sha256(plain), spans, plain)
+            rel_path = path.with_suffix(".rel")
+            relations = None
+            if rel_path.is_file():
+                relations = parse_relations(rel_path.read_text(encoding="utf-8"), refs, where=str(rel_path))
+            doc = Document(doc_id, text_sha256(plain), spans, plain, relations)
             problems = validate_document(doc, plain)
             if problems:
                 raise CorpusError("\n".join(f"{path} (document {doc_id}): {p}" for p in problems))
@@ -106,8 +111,10 @@ def _docs_from_markup(paths: list[str], corpus: str) -> list[Document]:
 def cmd_check_markup(args: argparse.Namespace) -> int:
     docs = _docs_from_markup(args.files, args.corpus)
     counts = Counter(s.label for d in docs for s in d.entities)
+    links = sum(len(d.positions_held or []) for d in docs)
     print(f"OK: {len(docs)} file(s), {sum(counts.values())} entities: "
-          + ", ".join(f"{label} {counts[label]}" for label in LABELS))
+          + ", ".join(f"{label} {counts[label]}" for label in LABELS)
+          + f"; {links} positions held in {sum(d.positions_held is not None for d in docs)} file(s) with a .rel")
     return 0
 
 
@@ -123,7 +130,11 @@ def cmd_to_markup(args: argparse.Namespace) -> int:
     out.mkdir(parents=True, exist_ok=True)
     entries = load_gold([Path(p) for p in args.files], args.corpus)
     for _, doc in entries:
-        (out / f"{file_stem(doc.id)}.txt").write_text(render_markup(doc.text, doc.entities), encoding="utf-8")
+        refs = None
+        if doc.positions_held is not None:
+            refs, rel_text = render_relations(doc.positions_held, doc.entities)
+            (out / f"{file_stem(doc.id)}.rel").write_text(rel_text, encoding="utf-8")
+        (out / f"{file_stem(doc.id)}.txt").write_text(render_markup(doc.text, doc.entities, refs), encoding="utf-8")
     print(f"wrote {len(entries)} marked-up articles to {out}")
     return 0
 
@@ -149,16 +160,21 @@ def cmd_stats(args: argparse.Namespace) -> int:
     for path in paths:
         docs = read_annotations(path)
         counts = Counter(s.label for d in docs for s in d.entities)
+        counts["_rel_docs"] = sum(d.positions_held is not None for d in docs)
+        counts["_records"] = sum(len(d.positions_held or []) for d in docs)
         rows.append((path.stem, len(docs), counts))
-    header = "| split | articles | " + " | ".join(LABELS) + " | all |"
+    header = ("| split | articles | " + " | ".join(LABELS) + " | all | articles with positions held "
+              "| positions-held records |")
     print(header)
-    print("|" + "---|" * (len(LABELS) + 3))
+    print("|" + "---|" * (len(LABELS) + 5))
     total_docs, total = 0, Counter()
     for name, n, counts in rows:
         total_docs += n
         total.update(counts)
-        print(f"| {name} | {n} | " + " | ".join(str(counts[lab]) for lab in LABELS) + f" | {sum(counts.values())} |")
-    print(f"| all | {total_docs} | " + " | ".join(str(total[lab]) for lab in LABELS) + f" | {sum(total.values())} |")
+        print(f"| {name} | {n} | " + " | ".join(str(counts[lab]) for lab in LABELS)
+              + f" | {sum(counts[lab] for lab in LABELS)} | {counts['_rel_docs']} | {counts['_records']} |")
+    print(f"| all | {total_docs} | " + " | ".join(str(total[lab]) for lab in LABELS)
+          + f" | {sum(total[lab] for lab in LABELS)} | {total['_rel_docs']} | {total['_records']} |")
     return 0
 
 

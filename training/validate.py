@@ -46,4 +46,25 @@ def validate_document(doc: Document, text: str) -> list[str]:
             problems.append(f"{tag}: overlaps {previous}")
         if span.end > previous_end:
             previous_end, previous = span.end, tag
+    problems.extend(_relation_problems(doc))
+    return problems
+
+
+def _relation_problems(doc: Document) -> list[str]:
+    """Every linked span must be an entity of the right label; no record twice."""
+    if doc.positions_held is None:
+        return []
+    labels = {(s.start, s.end): s.label for s in doc.entities}
+    problems, seen = [], set()
+    for k, rec in enumerate(doc.positions_held):
+        for role, span, want in (("person", rec.person, "PERSON"), ("position", rec.position, "POSITION"),
+                                 ("organization", rec.organization, "ORGANIZATION")):
+            if span is not None and labels.get(tuple(span)) != want:
+                got = labels.get(tuple(span))
+                problems.append(f"positions_held #{k}: {role} {list(span)} is "
+                                + (f"a {got} entity" if got else "not an entity") + f", expected {want}")
+        key = (rec.person, rec.position, rec.organization)
+        if key in seen:
+            problems.append(f"positions_held #{k}: repeats an earlier record")
+        seen.add(key)
     return problems
