@@ -3,7 +3,7 @@
 import json
 
 import pytest
-from test_corpus import write_corpus
+from test_standoff import write_corpus
 
 from training.data import main
 
@@ -98,13 +98,14 @@ def test_dataset_dict(tmp_path, corpus):
 
 
 def test_split_is_by_article_and_seeded(tmp_path, capsys):
-    from training.corpus import Document, read_annotations, write_annotations
+    from vnner.formats.standoff import Document, read_records
+    from vnner.formats.standoff import write as write_standoff
 
-    docs = [Document(f"train/{i:06d}", "0" * 64, []) for i in range(20)]
-    write_annotations(tmp_path / "all.jsonl", docs)
+    docs = [Document(f"train/{i:06d}", None, [], sha256="0" * 64) for i in range(20)]
+    write_standoff(tmp_path / "all.jsonl", docs)
     for out in ("a", "b"):
         assert main(["split", str(tmp_path / "all.jsonl"), "--out", str(tmp_path / out)]) == 0
-    sizes = {s: len(read_annotations(tmp_path / "a" / f"{s}.jsonl")) for s in ("train", "dev", "test")}
+    sizes = {s: len(read_records(tmp_path / "a" / f"{s}.jsonl")) for s in ("train", "dev", "test")}
     assert sizes == {"train": 14, "dev": 3, "test": 3}
     for s in ("train", "dev", "test"):
         assert (tmp_path / "a" / f"{s}.jsonl").read_text() == (tmp_path / "b" / f"{s}.jsonl").read_text()

@@ -4,9 +4,9 @@ from pathlib import Path
 
 import pytest
 
-from training.corpus import LABELS
 from training.data import SPLITS, load_gold
 from training.validate import validate_document
+from vnner.formats.standoff import DEFAULT_LABELS
 
 ROOT = Path(__file__).resolve().parents[1]
 CORPUS = ROOT.parent / "shared" / "corpora" / "vietnews"
@@ -20,7 +20,7 @@ def test_every_gold_annotation_materialises_and_validates():
     problems = [f"{path.name} {doc.id}: {p}" for path, doc in entries for p in validate_document(doc, doc.text)]
     assert problems == []
     assert len(entries) >= 150
-    counts = {label: sum(s.label == label for _, d in entries for s in d.entities) for label in LABELS}
+    counts = {label: sum(s.label == label for _, d in entries for s in d.entities) for label in DEFAULT_LABELS}
     assert sum(counts.values()) >= 3000 and min(counts.values()) >= 200, counts
 
 

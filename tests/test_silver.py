@@ -1,7 +1,7 @@
 import json
 
 import pytest
-from test_corpus import write_corpus
+from test_standoff import write_corpus
 from test_train import ARTICLES
 
 from training.data import main as data_main
@@ -44,9 +44,9 @@ def run_silver_with_a_tagger(tmp_path, *extra: str):
 
 
 def test_silver_from_a_model_tagger_keeps_its_entities(tmp_path):
-    from training.corpus import Document, Span, load_texts, text_sha256
     from training.validate import validate_document
     from vnner import load_model
+    from vnner.formats.standoff import Document, Span, load_texts, text_sha256
 
     corpus, model_dir, out = run_silver_with_a_tagger(tmp_path)
     rows = {r["id"]: r for r in map(json.loads, out.read_text().splitlines())}
@@ -57,7 +57,8 @@ def test_silver_from_a_model_tagger_keeps_its_entities(tmp_path):
         text = texts[doc_id]
         predicted = [Span(e.start, e.end, e.label) for e in model.predict(text)]
         # the model tags punctuation too; silver keeps exactly the spans that pass validation
-        valid = [s for s in predicted if not validate_document(Document(doc_id, text_sha256(text), [s]), text)]
+        sha = text_sha256(text)
+        valid = [s for s in predicted if not validate_document(Document(doc_id, text, [s], sha256=sha), text)]
         assert [Span(e["start"], e["end"], e["label"]) for e in row["entities"]] == valid
         assert 0 < len(valid) < len(predicted)
 

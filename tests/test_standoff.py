@@ -3,17 +3,18 @@ import lzma
 
 import pytest
 
-from training.corpus import (
-    CorpusError,
+from vnner.formats.standoff import (
     Document,
+    FormatError,
     Span,
     iter_corpus,
     load_texts,
     materialize,
-    read_annotations,
+    read_records,
+    record_json,
     text_sha256,
-    write_annotations,
 )
+from vnner.formats.standoff import write as write_standoff
 
 SEG = ('Bí_thư Tỉnh_uỷ Nghệ_An thăm " Nhà_văn_hoá " xã\n\n'
        'Sáng 2/3 , đồng_chí Thái_Thanh_Quý ( Bí_thư ) kết_nạp 152 đảng_viên , đạt 15 % …\n'
@@ -48,24 +49,24 @@ def test_bundled_jsonl_and_repository_clone_give_the_same_text(tmp_path):
 
 def test_missing_document_and_missing_corpus(tmp_path):
     corpus = write_corpus(tmp_path, {"train/000001": SEG})
-    with pytest.raises(CorpusError, match="train/000009"):
+    with pytest.raises(FormatError, match="train/000009"):
         load_texts(corpus, ["train/000009"])
-    with pytest.raises(CorpusError, match="does not exist"):
+    with pytest.raises(FormatError, match="does not exist"):
         load_texts(tmp_path / "nowhere", ["train/000001"])
 
 
 def test_malformed_corpus_line_names_file_and_line(tmp_path):
     path = tmp_path / "train.jsonl"
     path.write_text('{"id": "train/1", "text": "a"}\n{"id": "train/2"}\n', encoding="utf-8")
-    with pytest.raises(CorpusError, match=r"train.jsonl:2"):
+    with pytest.raises(FormatError, match=r"train.jsonl:2"):
         list(iter_corpus(path))
 
 
 def test_annotation_round_trip(tmp_path):
-    doc = Document("train/000001", text_sha256("x"), [Span(0, 1, "DATE")])
-    write_annotations(tmp_path / "a.jsonl", [doc])
-    (back,) = read_annotations(tmp_path / "a.jsonl")
-    assert back.to_json() == doc.to_json()
+    doc = Document("train/000001", "x", [Span(0, 1, "DATE")], sha256=text_sha256("x"))
+    write_standoff(tmp_path / "a.jsonl", [doc])
+    (back,) = read_records(tmp_path / "a.jsonl")
+    assert record_json(back) == record_json(doc) and back.text is None
 
 
 @pytest.mark.parametrize("line, message", [
@@ -80,6 +81,6 @@ def test_annotation_round_trip(tmp_path):
 def test_bad_annotation_lines_name_file_line_and_document(tmp_path, line, message):
     path = tmp_path / "bad.jsonl"
     path.write_text('{"id": "train/0", "sha256": "' + "0" * 64 + '", "entities": []}\n' + line + "\n")
-    with pytest.raises(CorpusError, match=message) as err:
-        read_annotations(path)
+    with pytest.raises(FormatError, match=message) as err:
+        read_records(path)
     assert f"{path}:2" in str(err.value)

@@ -3,7 +3,7 @@
 import json
 
 import pytest
-from test_corpus import write_corpus
+from test_standoff import write_corpus
 
 from training.data import main as data_main
 

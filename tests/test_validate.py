@@ -1,13 +1,13 @@
 import pytest
 
-from training.corpus import Document, Span, text_sha256
 from training.validate import validate_document
+from vnner.formats.standoff import Document, Span, text_sha256
 
 TEXT = "Bí thư Tỉnh uỷ Nghệ An, đạt 15%."
 
 
 def problems(*spans, text=TEXT, sha=None):
-    return validate_document(Document("train/1", sha or text_sha256(text), list(spans)), text)
+    return validate_document(Document("train/1", text, list(spans), sha256=sha or text_sha256(text)), text)
 
 
 def test_clean_document():
@@ -17,7 +17,7 @@ def test_clean_document():
 @pytest.mark.parametrize("span, message", [
     (Span(0, 6, "PER"), "unknown label"),
     (Span(30, 99, "DATE"), "outside the text"),
-    (Span(6, 6, "DATE"), "outside the text"),
+    (Span(6, 6, "DATE"), "start must be below end"),
     (Span(6, 14, "ORGANIZATION"), "whitespace or punctuation"),
     (Span(7, 23, "ORGANIZATION"), "whitespace or punctuation"),
     (Span(1, 6, "POSITION"), "syllable boundary"),

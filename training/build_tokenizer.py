@@ -17,7 +17,7 @@ from pathlib import Path
 
 from tqdm.auto import tqdm
 
-from training.corpus import iter_corpus, materialize
+from vnner.formats.standoff import iter_corpus, materialize
 from vnner.inputs import word_strings
 
 SPECIALS = ["<s>", "<pad>", "</s>", "<unk>", "<mask>"]
@@ -65,9 +65,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--exclude", nargs="*", default=[], help="annotation JSONL files whose articles to skip")
     parser.add_argument("--out", required=True)
     args = parser.parse_args(argv)
-    from training.corpus import read_annotations
+    from vnner.formats.standoff import read_records
 
-    exclude = {d.id for p in args.exclude for d in read_annotations(p)}
+    exclude = {d.id for p in args.exclude for d in read_records(p)}
     texts = tqdm(corpus_texts(args.corpus, args.max_docs, exclude), total=args.max_docs, desc="tokenizer", unit="doc")
     tokenizer = train_tokenizer(texts, vocab_size=args.vocab_size, min_frequency=args.min_frequency)
     Path(args.out).mkdir(parents=True, exist_ok=True)

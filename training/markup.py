@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import re
 
-from training.corpus import LABELS, CorpusError, PositionRecord, Span
+from vnner.formats.standoff import DEFAULT_LABELS, FormatError, PositionRecord, Span
 
 _ENTITY = re.compile(r"\[\[(?P<surface>[^\[\]|]+)\|(?P<label>[^\[\]|]*)(?:\|(?P<ref>[^\[\]|]*))?\]\]")
 _REF = re.compile(r"^[A-Za-z0-9_]+$")
@@ -45,20 +45,20 @@ def parse_markup(marked: str, *, where: str = "markup", refs: dict[str, Span] | 
         plain.append(before)
         length += len(before)
         label = m.group("label")
-        if label not in LABELS:
-            raise CorpusError(f"{where}: {_line_col(marked, m.start())}: unknown label {label!r} "
-                              f"(expected one of {', '.join(LABELS)})")
+        if label not in DEFAULT_LABELS:
+            raise FormatError(f"{where}: {_line_col(marked, m.start())}: unknown label {label!r} "
+                              f"(expected one of {', '.join(DEFAULT_LABELS)})")
         surface = m.group("surface")
         span = Span(length, length + len(surface), label)
         spans.append(span)
         ref = m.group("ref")
         if ref is not None:
             if not _REF.match(ref):
-                raise CorpusError(f"{where}: {_line_col(marked, m.start())}: reference {ref!r} must be letters, "
+                raise FormatError(f"{where}: {_line_col(marked, m.start())}: reference {ref!r} must be letters, "
                                   "digits or _")
             if refs is not None:
                 if ref in refs:
-                    raise CorpusError(f"{where}: {_line_col(marked, m.start())}: reference {ref!r} used twice")
+                    raise FormatError(f"{where}: {_line_col(marked, m.start())}: reference {ref!r} used twice")
                 refs[ref] = span
         plain.append(surface)
         length += len(surface)
@@ -68,7 +68,7 @@ def parse_markup(marked: str, *, where: str = "markup", refs: dict[str, Span] | 
     for token in ("[[", "]]"):
         pos = text.find(token)
         if pos >= 0:
-            raise CorpusError(f"{where}: malformed markup {token!r} left at {_line_col(text, pos)} "
+            raise FormatError(f"{where}: malformed markup {token!r} left at {_line_col(text, pos)} "
                               "of the plain text (expected [[surface|LABEL]])")
     return text, spans
 
@@ -92,7 +92,7 @@ def check_against_source(plain: str, source: str, *, where: str) -> None:
     if plain == source:
         return
     pos = next((i for i, (a, b) in enumerate(zip(plain, source, strict=False)) if a != b), min(len(plain), len(source)))
-    raise CorpusError(
+    raise FormatError(
         f"{where}: text differs from the source article at {_line_col(source, pos)}: "
         f"source has {source[max(0, pos - 20):pos + 20]!r}, markup has {plain[max(0, pos - 20):pos + 20]!r}"
     )
@@ -109,16 +109,16 @@ def parse_relations(lines: str, refs: dict[str, Span], *, where: str) -> list[Po
         former = line[-1] == "former"
         fields = line[:-1] if former else line
         if len(fields) != 3:
-            raise CorpusError(f"{here}: expected 'PERSON POSITION ORGANIZATION|- [former]', got {raw.strip()!r}")
+            raise FormatError(f"{here}: expected 'PERSON POSITION ORGANIZATION|- [former]', got {raw.strip()!r}")
         spans = []
         for ref, want in zip(fields, ("PERSON", "POSITION", "ORGANIZATION"), strict=True):
             if ref == "-" and want == "ORGANIZATION":
                 spans.append(None)
                 continue
             if ref not in refs:
-                raise CorpusError(f"{here}: unknown reference {ref!r} (mark it as [[surface|{want}|{ref}]])")
+                raise FormatError(f"{here}: unknown reference {ref!r} (mark it as [[surface|{want}|{ref}]])")
             if refs[ref].label != want:
-                raise CorpusError(f"{here}: {ref!r} is a {refs[ref].label}, expected {want}")
+                raise FormatError(f"{here}: {ref!r} is a {refs[ref].label}, expected {want}")
             spans.append((refs[ref].start, refs[ref].end))
         records.append(PositionRecord(spans[0], spans[1], spans[2], former))
     return records

@@ -26,7 +26,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from training.config import ScratchConfig
-from training.corpus import materialize
+from vnner.formats.standoff import materialize
 
 
 def iter_texts(source: str | Path, max_docs: int | None = None, exclude: set[str] = frozenset(),
@@ -114,8 +114,8 @@ def main(argv: list[str] | None = None) -> int:
         set_seed,
     )
 
-    from training.corpus import read_annotations
     from training.train import _warmup_kwargs
+    from vnner.formats.standoff import read_records
 
     set_seed(args.seed)
     out = Path(args.out)
@@ -124,7 +124,7 @@ def main(argv: list[str] | None = None) -> int:
     if cache.exists():
         dataset = load_from_disk(str(cache))
     else:
-        exclude = {d.id for p in args.exclude for d in read_annotations(p)}
+        exclude = {d.id for p in args.exclude for d in read_records(p)}
         texts = iter_texts(args.corpus, args.max_docs, exclude, seg=args.seg)
         rows = encode_corpus(texts, tokenizer, max_length=args.max_length)
         dataset = Dataset.from_dict({"input_ids": rows})

@@ -17,7 +17,7 @@ import re
 import sys
 from pathlib import Path
 
-from training.corpus import iter_corpus, read_annotations
+from vnner.formats.standoff import iter_corpus, read_records
 
 # Word-segmented forms as they appear in the .seg text; both tone-mark conventions.
 DOMAIN_KEYWORDS = (
@@ -94,7 +94,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--max-words", type=int, default=520)
     parser.add_argument("--min-distinct", type=int, default=6)
     args = parser.parse_args(argv)
-    exclude = {d.id for path in args.exclude for d in read_annotations(path)}
+    exclude = {d.id for path in args.exclude for d in read_records(path)}
     for doc_id in propose(args.corpus, n=args.n, seed=args.seed, exclude=exclude, topic=args.topic,
                           min_words=args.min_words, max_words=args.max_words, min_distinct=args.min_distinct):
         print(doc_id)

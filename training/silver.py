@@ -19,9 +19,10 @@ from pathlib import Path
 
 from tqdm.auto import tqdm
 
-from training.corpus import Document, Span, load_texts, read_annotations, text_sha256, write_annotations
 from training.select_articles import propose
 from training.validate import validate_document
+from vnner.formats.standoff import Document, Span, load_texts, read_records, text_sha256
+from vnner.formats.standoff import write as write_standoff
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -67,7 +68,7 @@ def main(argv: list[str] | None = None) -> int:
 
         def tag_many(batch: list[str]) -> list[tuple[list[tuple[int, int, str]], tuple | None]]:
             return [(crf.predict_spans(text), None) for text in batch]
-    gold_ids = {d.id for p in args.gold for d in read_annotations(p)}
+    gold_ids = {d.id for p in args.gold for d in read_records(p)}
     ids = propose(args.corpus, n=args.n, min_words=args.min_words, max_words=args.max_words,
                   min_distinct=args.min_distinct, min_density=args.min_density, seed=args.seed, exclude=gold_ids)
     texts = load_texts(args.corpus, ids)
@@ -79,9 +80,9 @@ def main(argv: list[str] | None = None) -> int:
             text = texts[doc_id]
             sha = text_sha256(text)
             spans = [Span(s, e, lab) for s, e, lab in found]
-            keep = [s for s in spans if not validate_document(Document(doc_id, sha, [s]), text)]
+            keep = [s for s in spans if not validate_document(Document(doc_id, text, [s], sha256=sha), text)]
             dropped += len(spans) - len(keep)
-            docs.append(Document(doc_id, sha, keep))
+            docs.append(Document(doc_id, text, keep, sha256=sha))
             if args.soft:
                 soft[f"{doc_id}.starts"], soft[f"{doc_id}.probs"] = dist
         bar.update(len(batch_ids))
@@ -92,7 +93,7 @@ def main(argv: list[str] | None = None) -> int:
         soft_file = out.with_suffix(".soft.npz")
         np.savez_compressed(soft_file, labels=np.array(model.labels), **soft)
         print(f"wrote teacher distributions of {len(docs)} articles to {soft_file}", file=sys.stderr)
-    write_annotations(out, docs)
+    write_standoff(out, docs)
     n_ent = sum(len(d.entities) for d in docs)
     print(f"wrote {len(docs)} silver articles, {n_ent} entities ({dropped} invalid spans dropped) to {out}")
     return 0

@@ -1,0 +1,103 @@
+"""Doccano JSONL: ``{"id", "text", "label": [[start, end, LABEL], ...]}`` (sequence labelling), and the
+relation projects' ``{"text", "entities": [{"id", "label", "start_offset", "end_offset"}],
+"relations": [{"id", "from_id", "to_id", "type"}]}``.
+
+Positions held travel as two relations: ``holds`` (or ``held`` when former) from the
+person to the position, and ``of`` from the position to its organisation.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from pathlib import Path
+
+from vnner.formats.document import Document, FormatError, PositionRecord, Problems, Span, is_offset
+from vnner.formats.jsonl import doc_id, iter_json_lines, spans_from
+
+HOLDS, HELD, OF = "holds", "held", "of"
+
+
+def _label_list(items) -> list[Span]:
+    if not isinstance(items, list):
+        raise FormatError("'label' must be a list of [start, end, label]")
+    spans = []
+    for k, item in enumerate(items):
+        if not (isinstance(item, list) and len(item) == 3 and is_offset(item[0]) and is_offset(item[1])
+                and isinstance(item[2], str)):
+            raise FormatError(f"label #{k} must be [start, end, label], got {item!r}")
+        spans.append(Span(item[0], item[1], item[2]))
+    return spans
+
+
+def _relations(entities: list[dict], relations, spans: list[Span]) -> list[PositionRecord]:
+    by_id = {}
+    for item, span in zip(entities, spans, strict=True):
+        if "id" in item:
+            by_id[item["id"]] = span
+    if not isinstance(relations, list):
+        raise FormatError("'relations' must be a list")
+    holds, of = [], {}
+    for k, rel in enumerate(relations):
+        if not isinstance(rel, dict) or rel.get("from_id") not in by_id or rel.get("to_id") not in by_id:
+            raise FormatError(f"relation #{k} must link two entity ids of this document, got {rel!r}")
+        a, b, kind = by_id[rel["from_id"]], by_id[rel["to_id"]], rel.get("type")
+        if kind in (HOLDS, HELD):
+            holds.append((a, b, kind == HELD))
+        elif kind == OF:
+            of[(a.start, a.end)] = (b.start, b.end)
+        else:
+            raise FormatError(f"relation #{k}: unknown type {kind!r} (expected {HOLDS!r}, {HELD!r} or {OF!r})")
+    return [PositionRecord((p.start, p.end), (t.start, t.end), of.get((t.start, t.end)), former)
+            for p, t, former in holds]
+
+
+def read(path: Path, labels: Iterable[str] | None = None) -> list[Document]:
+    problems = Problems(str(path))
+    docs = []
+    for lineno, record in iter_json_lines(path, problems):
+        try:
+            if not isinstance(record, dict):
+                raise FormatError(f"expected a JSON object, got {type(record).__name__}")
+            did = doc_id(record, f"{path.stem}:{lineno}")
+            text = record.get("text", record.get("data"))
+            if not isinstance(text, str):
+                raise FormatError(f"document {did}: missing or non-string 'text'")
+            try:
+                if "entities" in record:
+                    items = record["entities"]
+                    spans = spans_from(items, text, start_key="start_offset", end_key="end_offset")
+                    doc = Document(did, text, spans)
+                    if "relations" in record:
+                        doc.positions_held = _relations(items, record["relations"], spans)
+                else:
+                    doc = Document(did, text, _label_list(record.get("label", record.get("labels", []))))
+            except FormatError as exc:
+                raise FormatError(f"document {did}: {exc}") from None
+        except FormatError as exc:
+            problems.add(str(lineno), str(exc))
+            continue
+        problems.check(doc, str(lineno), labels)
+        docs.append(doc)
+    problems.raise_if_any()
+    return docs
+
+
+def write(path: Path, docs: Iterable[Document]) -> None:
+    """The ``label`` form; documents with positions held also get ``entities`` and ``relations``."""
+    with path.open("w", encoding="utf-8") as fh:
+        for doc in docs:
+            record = {"id": doc.id, "text": doc.text, "label": [[s.start, s.end, s.label] for s in doc.entities]}
+            if doc.positions_held:
+                ids = {(s.start, s.end): k for k, s in enumerate(doc.entities, 1)}
+                record["entities"] = [{"id": k, "label": s.label, "start_offset": s.start, "end_offset": s.end}
+                                      for k, s in enumerate(doc.entities, 1)]
+                rels, seen = [], set()
+                for r in doc.positions_held:
+                    kind = HELD if r.former else HOLDS
+                    rels.append({"from_id": ids[r.person], "to_id": ids[r.position], "type": kind})
+                    if r.organization and (r.position, r.organization) not in seen:
+                        seen.add((r.position, r.organization))
+                        rels.append({"from_id": ids[r.position], "to_id": ids[r.organization], "type": OF})
+                record["relations"] = [{"id": k, **rel} for k, rel in enumerate(rels, 1)]
+            fh.write(json.dumps(record, ensure_ascii=False) + "\n")

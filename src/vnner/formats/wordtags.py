@@ -1,0 +1,56 @@
+"""``{"words": [...], "tags": [...]}`` JSON lines, the layout of the public Vietnamese NER sets
+(PhoNER_COVID19 and others): one sentence per line, word-segmented tokens with ``_``.
+
+Each line reads as one document (id: its ``id`` field, else ``<file>:<line>``).  Writing
+gives one line per sentence of each document, syllable-level, IOB2.
+"""
+
+from __future__ import annotations
+
+import json
+import warnings
+from collections.abc import Iterable
+from pathlib import Path
+
+from vnner.formats.document import Document, FormatError, Problems
+from vnner.formats.jsonl import doc_id, iter_json_lines
+from vnner.formats.tags import document_from_tokens, parse_tag
+
+
+def read(path: Path, labels: Iterable[str] | None = None) -> list[Document]:
+    problems = Problems(str(path))
+    docs = []
+    for lineno, record in iter_json_lines(path, problems):
+        try:
+            if not isinstance(record, dict):
+                raise FormatError(f"expected a JSON object, got {type(record).__name__}")
+            words, tags = record.get("words"), record.get("tags")
+            if not (isinstance(words, list) and isinstance(tags, list) and all(isinstance(w, str) for w in words)
+                    and all(isinstance(t, str) for t in tags)):
+                raise FormatError("'words' and 'tags' must be lists of strings")
+            if len(words) != len(tags):
+                raise FormatError(f"{len(words)} words but {len(tags)} tags")
+            for tag in tags:
+                parse_tag(tag)
+            doc = document_from_tokens(doc_id(record, f"{path.stem}:{lineno}"), [list(zip(words, tags))])
+        except FormatError as exc:
+            problems.add(str(lineno), str(exc))
+            continue
+        problems.check(doc, str(lineno), labels)
+        docs.append(doc)
+    problems.raise_if_any()
+    return docs
+
+
+def write(path: Path, docs: Iterable[Document]) -> None:
+    from vnner.inputs import syllable_tags
+
+    with path.open("w", encoding="utf-8") as fh:
+        for doc in docs:
+            sentences, bad = syllable_tags(doc.text, [(s.start, s.end, s.label) for s in doc.entities])
+            if bad:
+                warnings.warn(f"document {doc.id}: {bad} entity edge(s) fall inside a syllable token; "
+                              "token tags widen them to whole syllables", stacklevel=2)
+            for rows in sentences:
+                record = {"words": [doc.text[s:e] for s, e, _ in rows], "tags": [t for _, _, t in rows]}
+                fh.write(json.dumps(record, ensure_ascii=False) + "\n")
