@@ -10,13 +10,9 @@ from training.evaluate import benchmark, markdown, underthesea_spans
 
 def test_benchmark_reports_accuracy_and_speed(tiny_project, tmp_path):  # noqa: F811
     root, corpus = tiny_project
-    data_dir = tmp_path / "ann"
-    data_dir.mkdir()
-    for split in ("train", "dev"):
-        (data_dir / f"{split}.jsonl").write_text((root / f"{split}.jsonl").read_text())
     model = save_tiny_model(tmp_path / "model")
-    report = benchmark([str(model)], "dev", baselines=["crf", "underthesea"], corpus=str(corpus),
-                       out_dir=tmp_path / "bench", data_dir=data_dir, warmup=1)
+    report = benchmark([str(model)], root / "dev.jsonl", train=root / "train.jsonl", baselines=["underthesea"],
+                       corpus=str(corpus), out_dir=tmp_path / "bench", warmup=1)
     assert set(report["systems"]) == {"model", "crf", "underthesea-ner"}
     crf = report["systems"]["crf"]
     # The CRF is trained and scored on the same three articles: it should fit them well.
@@ -28,8 +24,26 @@ def test_benchmark_reports_accuracy_and_speed(tiny_project, tmp_path):  # noqa: 
     ud = report["systems"]["underthesea-ner"]["char_spans"]
     assert ud["POSITION"]["tp"] == 0 and ud["DATE"]["tp"] == 0  # labels it does not have score as missed
     saved = json.loads((tmp_path / "bench" / "benchmark-dev.json").read_text())
-    assert saved["documents"] == 3
+    assert saved["documents"] == 3 and sorted(p.name for p in (tmp_path / "bench").iterdir()) == [
+        "benchmark-dev.json", "benchmark-dev.md"]  # nothing large is written
     assert "| crf |" in markdown(report)
+
+
+def test_no_crf_without_a_train_file_and_strict_figures_match_vnner_evaluate(
+        tiny_project, tmp_path, capsys):  # noqa: F811
+    from vnner.cli import main as vnner_main
+    from vnner.formats import read_documents, write_documents
+
+    root, corpus = tiny_project
+    gold = tmp_path / "gold.conll"  # a user's own file in another format
+    write_documents(gold, read_documents(root / "dev.jsonl", corpus=corpus))
+    model = save_tiny_model(tmp_path / "model")
+    report = benchmark([str(model)], gold, baselines=[], warmup=0)
+    assert set(report["systems"]) == {"model"}
+    capsys.readouterr()
+    assert vnner_main(["evaluate", "--gold", str(gold), "--model", str(model), "--json"]) == 0
+    cli = json.loads(capsys.readouterr().out)["models"][str(model)]["strict"]
+    assert cli == report["systems"]["model"]["char_spans"]
 
 
 def test_underthesea_spans_index_the_original_text():

@@ -1,4 +1,4 @@
-from training.scoring import span_scores
+from vnner.scoring import span_scores
 
 
 def test_exact_match_counts_and_partial_overlap_does_not():

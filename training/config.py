@@ -22,9 +22,17 @@ class ConfigError(ValueError):
 
 @dataclass
 class DataConfig:
+    """Annotated files in any format ``vnner.formats`` reads (detected, or named in ``format``).
+
+    ``corpus`` is needed only for the project's stand-off files; without ``dev``,
+    ``dev_fraction`` of the training documents is held out (0: train without a dev set).
+    """
+
     train: str = "data/annotations/train.jsonl"
-    dev: str = "data/annotations/dev.jsonl"
-    corpus: str = "../shared/corpora/vietnews"
+    dev: str | None = "data/annotations/dev.jsonl"
+    format: str | None = None
+    dev_fraction: float = 0.0
+    corpus: str | None = None
     extra_train: list[str] = field(default_factory=list)  # e.g. silver articles (training/silver.py)
     soft_targets: list[str] = field(default_factory=list)  # teacher distributions (silver.py --soft)
 
@@ -64,12 +72,13 @@ class TrainingConfig:
 
 @dataclass
 class Config:
-    model_name_or_path: str = "vinai/phobert-base"
+    model_name_or_path: str = "vinai/phobert-base"  # or "default": the embedded model, recovered from its ONNX file
     tokenizer: str | None = None  # defaults to model_name_or_path
     init: str = "pretrained"  # "pretrained" (fine-tune a checkpoint) or "scratch"
     units: str = "words"  # "words" (PhoBERT-style segmented input) or "syllables"
     max_length: int | None = None  # defaults to the model's limit
     output_dir: str = "runs/model"
+    labels: list[str] | None = None  # entity labels; default: those found in the data
     data: DataConfig = field(default_factory=DataConfig)
     scratch: ScratchConfig = field(default_factory=ScratchConfig)
     training: TrainingConfig = field(default_factory=TrainingConfig)
@@ -143,6 +152,13 @@ def apply_overrides(raw: dict, overrides: list[str]) -> dict:
     return raw
 
 
+def looks_local(name: str) -> bool:
+    """A path, not a Hub id ('owner/name'): starts with '.', '~' or '/', has a backslash or two
+    separators, or its first component is a local folder (``runs/compact`` beside ``runs/``)."""
+    return (name.startswith((".", "~", "/")) or "\\" in name or name.count("/") > 1
+            or ("/" in name and Path(name.split("/", 1)[0]).is_dir()))
+
+
 def load_config(path: str | Path | None, overrides: list[str] = (), *, check_paths: bool = True) -> Config:
     raw = {}
     if path is not None:
@@ -157,7 +173,18 @@ def load_config(path: str | Path | None, overrides: list[str] = (), *, check_pat
         raise ConfigError(f"config key 'units' must be 'words' or 'syllables', got {config.units!r}")
     if config.init == "scratch" and not config.tokenizer:
         raise ConfigError("config key 'tokenizer' is required with init: scratch (a tokenizer directory)")
+    if not 0.0 <= config.data.dev_fraction < 1.0:
+        raise ConfigError(f"config key 'data.dev_fraction' must be in [0, 1), got {config.data.dev_fraction}")
+    if config.data.format is not None:
+        from vnner.formats import FORMATS
+
+        if config.data.format not in FORMATS:
+            raise ConfigError(f"config key 'data.format' must be one of {FORMATS}, got {config.data.format!r}")
     if check_paths:
+        for key in ("model_name_or_path", "tokenizer"):
+            value = getattr(config, key)
+            if value and looks_local(value) and not Path(value).exists():
+                raise ConfigError(f"config key '{key}': {value} does not exist (a local path; no Hub request made)")
         for key in ("train", "dev"):
             value = getattr(config.data, key)
             if value is not None and not Path(value).is_file():

@@ -207,7 +207,7 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 
 def cmd_agreement(args: argparse.Namespace) -> int:
-    from training.scoring import span_scores
+    from vnner.scoring import span_scores
 
     first = {d.id: d for d in read_records(args.first)}
     second = {d.id: d for d in read_records(args.second)}
@@ -217,14 +217,24 @@ def cmd_agreement(args: argparse.Namespace) -> int:
     for doc_id in ids:
         if first[doc_id].sha256 != second[doc_id].sha256:
             raise FormatError(f"document {doc_id}: the two annotations were made on different texts (sha256)")
+    print(f"span-level agreement over {len(ids)} documents (F1; first annotation as reference)")
     scores = span_scores([[(s.start, s.end, s.label) for s in first[i].entities] for i in ids],
                          [[(s.start, s.end, s.label) for s in second[i].entities] for i in ids], DEFAULT_LABELS)
-    print(f"span-level agreement over {len(ids)} documents (F1; first annotation as reference)")
+    both = [i for i in ids if first[i].positions_held is not None and second[i].positions_held is not None]
     print("| label | entities (first) | entities (second) | agreed | F1 |")
     print("|---|---|---|---|---|")
     for label in [*DEFAULT_LABELS, "micro"]:
         sc = scores[label]
         print(f"| {label} | {sc['support']} | {sc['tp'] + sc['fp']} | {sc['tp']} | {sc['f1']:.3f} |")
+    if both:
+        from vnner.formats.standoff import load_texts
+        from vnner.scoring import position_triples, positions_held_scores
+
+        texts = load_texts(args.corpus, both)
+        rel = positions_held_scores([position_triples(texts[i], first[i].positions_held) for i in both],
+                                    [position_triples(texts[i], second[i].positions_held) for i in both])
+        print(f"\npositions held over {len(both)} documents (distinct person/position/organisation triples): "
+              f"first {rel['support']}, second {rel['tp'] + rel['fp']}, agreed {rel['tp']}, F1 {rel['f1']:.3f}")
     return 0
 
 

@@ -1,7 +1,8 @@
 """The held-out benchmark: accuracy, speed and baselines in one run.
 
-    python -m training.evaluate --models runs/compact --split dev --out runs/bench-dev
-    python -m training.evaluate --models runs/a runs/b --split test --baselines crf underthesea phobert-speed
+    python -m training.evaluate --models default runs/mine --gold my-test.conll --train my-train.conll
+    python -m training.evaluate --models default --split dev --out runs/bench-dev   # the project's own files
+    python -m training.evaluate --models runs/a --split test --baselines underthesea phobert-speed
 
 Accuracy is strict and computed on character spans (an entity is correct only
 if start, end and label match), so it does not depend on any model's
@@ -11,7 +12,8 @@ process: cold start (imports, loading and a first prediction on a short sentence
 warm words/s and documents/s, p50/p95 latency per article, peak RSS, size on disk.  "Words" are whitespace-separated
 tokens of the raw text.
 
-Baselines: a CRF trained on the train split (``training/crf.py``);
+Baselines: a CRF trained on the train file (``training/crf.py``; only when one is given:
+``--train``, or ``--split`` which names the project's train split);
 underthesea's ``ner`` (PER -> PERSON, ORG -> ORGANIZATION, its other labels
 dropped, so POSITION, DATE and QUANTITY score as missed); and, for speed only,
 a PhoBERT-base-size model (``../shared/phobert-base`` tokenizer and config,
@@ -29,8 +31,8 @@ import tempfile
 import time
 from pathlib import Path
 
-LABELS = ("PERSON", "POSITION", "ORGANIZATION", "DATE", "QUANTITY")
 ROOT = Path(__file__).resolve().parents[1]
+DATA_DIR = ROOT / "data" / "annotations"
 
 
 # ---- workers: one fresh process per system -------------------------------------------------
@@ -40,7 +42,7 @@ def _worker(system: str, path: str, docs_file: str, out_file: str, warmup: int) 
     if system == "vnner":
         from vnner import load_model
 
-        model = load_model(path, device="cpu")
+        model = load_model(None if path == "default" else path, device="cpu")
 
         def run(text):
             return [(e.start, e.end, e.label) for e in model.predict(text)]
@@ -161,17 +163,18 @@ def dir_size_mb(path: str | Path) -> float:
 
 
 def markdown(report: dict) -> str:
-    lines = [f"# Benchmark: {report['split']} split ({report['documents']} articles, {report['words']} words)", "",
+    labels = report["labels"]
+    lines = [f"# Benchmark: {report['gold']} ({report['documents']} articles, {report['words']} words)", "",
              "Strict character-span F1 per label (precision / recall in the JSON); seqeval strict IOB2 micro F1 "
              "beside it. Speed end to end from raw text on this machine, one article per call.", "",
-             "| system | " + " | ".join(LABELS) + " | micro F1 | seqeval F1 | words/s | docs/s | p50 ms | p95 ms "
-             "| cold start s | peak RSS MB | size MB |",
-             "|---" * (len(LABELS) + 10) + "|"]
+             "| system | " + " | ".join(labels) + " | micro F1 | partial F1 | seqeval F1 | words/s | docs/s | p50 ms "
+             "| p95 ms | cold start s | peak RSS MB | size MB |",
+             "|---" * (len(labels) + 11) + "|"]
     for name, row in report["systems"].items():
         acc = row.get("char_spans")
-        cells = [f"{acc[lab]['f1']:.3f}" for lab in LABELS] + [f"{acc['micro']['f1']:.3f}",
-                                                              f"{row['seqeval']['overall_f1']:.3f}"] \
-            if acc else ["–"] * (len(LABELS) + 2)
+        cells = [f"{acc[lab]['f1']:.3f}" for lab in labels] + [
+            f"{acc['micro']['f1']:.3f}", f"{row['partial']['micro']['f1']:.3f}",
+            f"{row['seqeval']['overall_f1']:.3f}"] if acc else ["–"] * (len(labels) + 3)
         sp = row["speed"]
         cells += [f"{sp['words_per_s']:.0f}", f"{sp['docs_per_s']:.2f}", f"{sp['p50_latency_ms']:.0f}",
                   f"{sp['p95_latency_ms']:.0f}", f"{sp['cold_start_s']:.2f}", f"{sp['peak_rss_mb']:.0f}",
@@ -184,11 +187,13 @@ def markdown(report: dict) -> str:
     return "\n".join(lines) + "\n"
 
 
-def make_random_phobert(out: Path) -> Path:
+def make_random_phobert(out: Path, labels: list[str]) -> Path:
     import torch
     from transformers import AutoConfig, AutoModelForTokenClassification, AutoTokenizer
 
-    from training.train import LABELS as TAGS
+    from training.train import bio_labels
+
+    TAGS = bio_labels(labels)  # noqa: N806
 
     shared = ROOT.parent / "shared" / "phobert-base"
     config = AutoConfig.from_pretrained(shared, id2label=dict(enumerate(TAGS)),
@@ -199,58 +204,81 @@ def make_random_phobert(out: Path) -> Path:
     return out
 
 
-def benchmark(models: list[str], split: str, *, baselines: list[str], corpus: str, out_dir: Path,
-              max_docs: int | None = None, warmup: int = 2, speed_docs: int | None = None,
-              data_dir: str | Path = ROOT / "data" / "annotations") -> dict:
-    from training.crf import train_crf
-    from training.dataset import load_gold_dataset
-    from training.scoring import span_scores
+def benchmark(models: list[str], gold: str | Path, *, train: str | Path | None = None,
+              baselines: list[str] = (), corpus: str | None = None, fmt: str | None = None,
+              out_dir: Path | None = None, max_docs: int | None = None, warmup: int = 2,
+              speed_docs: int | None = None) -> dict:
+    """Score and time ``models`` (directories, Hub ids or ``default``) and the baselines on ``gold``.
 
-    ann = Path(data_dir)
-    splits = {split: ann / f"{split}.jsonl"}
-    if "crf" in baselines:
-        splits["train"] = ann / "train.jsonl"
-    data = load_gold_dataset(splits, corpus)
-    docs = [dict(r) for r in data[split]][:max_docs]
-    out_dir.mkdir(parents=True, exist_ok=True)
-    docs_file = out_dir / f"{split}-docs.jsonl"
-    docs_file.write_text("".join(json.dumps({"id": d["id"], "text": d["text"]}, ensure_ascii=False) + "\n"
-                                 for d in docs), encoding="utf-8")
-    systems: list[tuple[str, str, str, bool]] = [(Path(m).name, "vnner", m, True) for m in models]
-    if "crf" in baselines:
-        t = time.perf_counter()
-        crf_path = train_crf([dict(r) for r in data["train"]], out_dir / "crf.crfsuite")
-        print(f"[bench] CRF trained in {time.perf_counter() - t:.0f} s", file=sys.stderr)
-        systems.append(("crf", "crf", str(crf_path), True))
-    if "underthesea" in baselines:
-        systems.append(("underthesea-ner", "underthesea", "-", True))
-    if "phobert-speed" in baselines:
-        systems.append(("phobert-base-size (random, speed only)", "vnner",
-                        str(make_random_phobert(out_dir / "phobert-base-random")), False))
-    gold = [[(e["start"], e["end"], e["label"]) for e in d["entities"]] for d in docs]
-    report = {"split": split, "documents": len(docs), "words": sum(len(d["text"].split()) for d in docs),
-              "systems": {}}
-    for name, kind, path, score in systems:
-        print(f"[bench] {name} ...", file=sys.stderr)
-        run_docs = docs if score or not speed_docs else docs[:speed_docs]
-        file = docs_file
-        if run_docs is not docs:
-            file = out_dir / "speed-docs.jsonl"
-            file.write_text("".join(json.dumps({"text": d["text"]}, ensure_ascii=False) + "\n" for d in run_docs))
-        result = run_system(kind, path, file, warmup)
-        row = {"speed": speed(result, run_docs), "size_mb": dir_size_mb(path) if path != "-" else None}
-        if score:
-            preds = [[tuple(p) for p in doc] for doc in result["predictions"]]
-            row["char_spans"] = span_scores(gold, preds, LABELS)
-            row["seqeval"] = seqeval_scores(docs, preds)
-        report["systems"][name] = row
+    The CRF baseline runs only with a ``train`` file.  Only the report (JSON and Markdown) is
+    written, and only when ``out_dir`` is given; everything else lives in a temporary folder.
+    """
+    from training.crf import train_crf
+    from training.dataset import read_split
+    from vnner.evaluation import score
+    from vnner.formats import labels_of
+
+    docs_obj = read_split(gold, corpus, fmt)[:max_docs]
+    labels = labels_of(docs_obj)
+    docs = [{"id": d.id, "text": d.text, "entities": [{"start": s.start, "end": s.end, "label": s.label}
+                                                     for s in d.entities]} for d in docs_obj]
+    report = {"gold": str(gold), "documents": len(docs), "words": sum(len(d["text"].split()) for d in docs),
+              "labels": labels, "systems": {}}
+    with tempfile.TemporaryDirectory(prefix="vnner-bench-") as scratch:
+        work = Path(scratch)
+        docs_file = work / "docs.jsonl"
+        docs_file.write_text("".join(json.dumps({"id": d["id"], "text": d["text"]}, ensure_ascii=False) + "\n"
+                                     for d in docs), encoding="utf-8")
+        systems: list[tuple[str, str, str, bool]] = [
+            ("default" if m == "default" else Path(m).name, "vnner", m, True) for m in models]
+        if train is not None:
+            t = time.perf_counter()
+            train_docs = [{"text": d.text, "entities": [{"start": s.start, "end": s.end, "label": s.label}
+                                                        for s in d.entities]}
+                          for d in read_split(train, corpus, fmt)]
+            crf_path = train_crf(train_docs, work / "crf.crfsuite")
+            print(f"[bench] CRF trained in {time.perf_counter() - t:.0f} s", file=sys.stderr)
+            systems.append(("crf", "crf", str(crf_path), True))
+        if "underthesea" in baselines:
+            systems.append(("underthesea-ner", "underthesea", "-", True))
+        if "phobert-speed" in baselines:
+            systems.append(("phobert-base-size (random, speed only)", "vnner",
+                            str(make_random_phobert(work / "phobert-base-random", labels)), False))
+        for name, kind, path, scored in systems:
+            print(f"[bench] {name} ...", file=sys.stderr)
+            run_docs = docs if scored or not speed_docs else docs[:speed_docs]
+            file = docs_file
+            if run_docs is not docs:
+                file = work / "speed-docs.jsonl"
+                file.write_text("".join(json.dumps({"text": d["text"]}, ensure_ascii=False) + "\n" for d in run_docs))
+            result = run_system(kind, path, file, warmup)
+            size = dir_size_mb(_model_dir(path)) if kind == "vnner" else (
+                dir_size_mb(path) if path != "-" else None)
+            row = {"speed": speed(result, run_docs), "size_mb": size}
+            if scored:
+                preds = [[tuple(p) for p in doc] for doc in result["predictions"]]
+                scores = score(docs_obj, preds, labels)
+                row["char_spans"], row["partial"] = scores["strict"], scores["partial"]
+                row["seqeval"] = seqeval_scores(docs, preds)
+            report["systems"][name] = row
     ref = next((r for n, r in report["systems"].items() if n.startswith("phobert-base-size")), None)
     if ref:
         report["phobert_base_speed_ratio"] = {n: r["speed"]["words_per_s"] / ref["speed"]["words_per_s"]
                                               for n, r in report["systems"].items() if r is not ref}
-    (out_dir / f"benchmark-{split}.json").write_text(json.dumps(report, indent=2, ensure_ascii=False))
-    (out_dir / f"benchmark-{split}.md").write_text(markdown(report), encoding="utf-8")
+    if out_dir is not None:
+        out_dir.mkdir(parents=True, exist_ok=True)
+        stem = Path(gold).name.split(".")[0]
+        (out_dir / f"benchmark-{stem}.json").write_text(json.dumps(report, indent=2, ensure_ascii=False))
+        (out_dir / f"benchmark-{stem}.md").write_text(markdown(report), encoding="utf-8")
     return report
+
+
+def _model_dir(path: str) -> str:
+    if path == "default":
+        from vnner.model import DEFAULT_MODEL_DIR
+
+        return str(DEFAULT_MODEL_DIR)
+    return path
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -259,22 +287,31 @@ def main(argv: list[str] | None = None) -> int:
         _worker(argv[1], argv[2], argv[3], argv[4], int(argv[5]))
         return 0
     parser = argparse.ArgumentParser(prog="python -m training.evaluate", description=__doc__.split("\n\n")[0])
-    parser.add_argument("--models", nargs="*", default=[], help="checkpoint directories to benchmark")
-    parser.add_argument("--split", default="dev", choices=("train", "dev", "test"))
-    parser.add_argument("--baselines", nargs="*", default=["crf", "underthesea", "phobert-speed"],
-                        choices=("crf", "underthesea", "phobert-speed"))
-    parser.add_argument("--corpus", default="../shared/corpora/vietnews")
-    parser.add_argument("--data-dir", default=str(ROOT / "data" / "annotations"),
-                        help="folder with {train,dev,test}.jsonl stand-off annotations (your own held-out sets)")
-    parser.add_argument("--out", default="runs/benchmark")
+    parser.add_argument("--models", nargs="*", default=[],
+                        help="checkpoint directories or Hub ids; 'default' is the embedded model")
+    where = parser.add_mutually_exclusive_group(required=True)
+    where.add_argument("--gold", help="held-out annotated file, any format vnner.formats reads")
+    where.add_argument("--split", choices=("dev", "test"),
+                       help="the project's own split (data/annotations/SPLIT.jsonl, CRF trained on its train.jsonl)")
+    parser.add_argument("--train", help="annotated file to train the CRF baseline on (no CRF without it)")
+    parser.add_argument("--format", help="format of --gold and --train (default: detected)")
+    parser.add_argument("--baselines", nargs="*", default=["underthesea"], choices=("underthesea", "phobert-speed"))
+    parser.add_argument("--corpus", default=None, help="VietNews source for stand-off files")
+    parser.add_argument("--out", default=None, help="folder for the JSON and Markdown report (default: print only)")
     parser.add_argument("--max-docs", type=int, default=None, help="score only the first N articles")
     parser.add_argument("--speed-docs", type=int, default=None,
                         help="articles for speed-only systems (PhoBERT-base is slow on CPU)")
     parser.add_argument("--warmup", type=int, default=2)
     args = parser.parse_args(argv)
-    report = benchmark(args.models, args.split, baselines=args.baselines, corpus=args.corpus, out_dir=Path(args.out),
-                       max_docs=args.max_docs, warmup=args.warmup, speed_docs=args.speed_docs,
-                       data_dir=args.data_dir)
+    gold, train = args.gold, args.train
+    if args.split:
+        gold, train = DATA_DIR / f"{args.split}.jsonl", train or DATA_DIR / "train.jsonl"
+    for path in (gold, train):
+        if path is not None and not Path(path).is_file():
+            parser.error(f"{path}: no such file")
+    report = benchmark(args.models, gold, train=train, baselines=args.baselines, corpus=args.corpus,
+                       fmt=args.format, out_dir=Path(args.out) if args.out else None, max_docs=args.max_docs,
+                       warmup=args.warmup, speed_docs=args.speed_docs)
     print(markdown(report))
     return 0
 

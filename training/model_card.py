@@ -4,20 +4,31 @@ from __future__ import annotations
 
 from pathlib import Path
 
-LABELS = ("PERSON", "POSITION", "ORGANIZATION", "DATE", "QUANTITY")
-
 
 def score_table(scores: dict) -> str:
     rows = ["| label | precision | recall | F1 | support |", "|---|---|---|---|---|"]
-    for label in (*LABELS, "micro"):
+    for label in scores:
         s = scores.get(label)
         if s:
             rows.append(f"| {label} | {s['precision']:.4f} | {s['recall']:.4f} | {s['f1']:.4f} | {s['support']} |")
     return "\n".join(rows)
 
 
-def write_model_card(out: Path, config, results: dict, n_docs: dict[str, int]) -> Path:
+def data_section(sources: dict, labels: list[str]) -> list[str]:
+    """What the model was trained on: files, documents and entities per label, as measured by the run."""
+    rows = ["| part | files | documents | " + " | ".join(labels) + " |", "|---" * (len(labels) + 3) + "|"]
+    for part, info in sources.items():
+        files = ", ".join(f"`{f}`" for f in info["files"]) or (
+            f"{info['held_out_fraction']:.0%} of train, held out" if info.get("held_out_fraction") else "none")
+        counts = info.get("entities", {})
+        rows.append(f"| {part} | {files} | {info['documents']} | " + " | ".join(str(counts.get(lab, 0))
+                                                                            for lab in labels) + " |")
+    return rows
+
+
+def write_model_card(out: Path, config, results: dict) -> Path:
     tc = config.training
+    labels = results.get("labels", [])
     base = "trained from scratch" if config.init == "scratch" else f"fine-tuned from `{config.model_name_or_path}`"
     sections = [
         "---",
@@ -30,23 +41,24 @@ def write_model_card(out: Path, config, results: dict, n_docs: dict[str, int]) -
         "",
         f"# vnner token classifier ({Path(config.output_dir).name})",
         "",
-        f"A RoBERTa-style token classifier {base}, tagging PERSON, POSITION, ORGANIZATION, DATE and "
-        "QUANTITY in Vietnamese government and Party news. Load it with `vnner.load_model(path)`; "
-        "input is segmented and windowed by vnner's pipeline (" + config.units + " as input units).",
+        f"A token classifier {base}, tagging {', '.join(labels)} in Vietnamese text. "
+        "Load it with `vnner.load_model(path)`; input is segmented and windowed by vnner's pipeline "
+        f"({config.units} as input units).",
         "",
         "## Intended use",
-        "Named entities in Vietnamese news about provincial and national government and Party affairs "
-        "(appointments, elections, discipline, conferences, budgets). Other domains, social media text "
-        "and labels other than these five are out of scope.",
+        "Named entities in text like the training data below; other domains and other labels are out of scope.",
         "",
         "## Training data",
-        "The vnner gold corpus (stand-off annotations over VietNews articles, see `data/README.md`): "
-        + ", ".join(f"{k} {v} articles" for k, v in n_docs.items()) + ".",
+        "Measured by the training run (entities per label):",
+        "",
+        *data_section(results.get("data", {}), labels),
         "",
         "## Training procedure",
         f"- learning rate {tc.learning_rate}, epochs {tc.num_train_epochs}, batch {tc.per_device_train_batch_size} "
         f"x accumulation {tc.gradient_accumulation_steps}, weight decay {tc.weight_decay}, warmup ratio "
-        f"{tc.warmup_ratio}, seed {tc.seed}, early stopping on dev F1 (patience {tc.early_stopping_patience})",
+        f"{tc.warmup_ratio}, seed {tc.seed}"
+        + (f", early stopping on dev F1 (patience {tc.early_stopping_patience})" if "dev_char_spans" in results
+           else ", no dev set (no early stopping)"),
         f"- CUDA: {results.get('cuda')}; wall time {results.get('train_seconds')} s",
         "- full resolved configuration: `vnner_config.yaml`",
         "",
@@ -56,12 +68,11 @@ def write_model_card(out: Path, config, results: dict, n_docs: dict[str, int]) -
     ]
     if "dev_char_spans" in results:
         sections += ["", "### dev split", "", score_table(results["dev_char_spans"]),
-                     "", "Test-split figures come from `python -m training.evaluate --split test`."]
+                     "", "Held-out figures: `vnner evaluate --gold FILE --model <this folder>`."]
     sections += [
         "",
         "## Limitations",
-        "- Trained on a few hundred articles of one news corpus; names, bodies and titles unseen in training "
-        "are the usual failure cases.",
+        "- Names, bodies and titles unseen in training are the usual failure cases.",
         "- Word segmentation errors (underthesea's CRF) can shift entity boundaries.",
         "- Scraping noise (menus, captions, bylines) is handled only as far as it resembles the training text.",
     ]

@@ -1,7 +1,12 @@
-"""Fine-tune (or train from scratch) a token classifier on the gold corpus.
+"""Fine-tune (or train from scratch) a token classifier on annotated documents.
 
     python -m training.train --config configs/phobert-base.yaml
+    python -m training.train --config configs/finetune-default.yaml --data.train my.jsonl --data.dev_fraction 0.1
     python -m training.train --config configs/compact.yaml --training.num_train_epochs 3 --output_dir runs/x
+
+Data files may be in any format ``vnner.formats`` reads (the project's stand-off
+files, inline JSONL, CoNLL, Label Studio, Doccano, words+tags); the labels come
+from the data or the config's ``labels:``.
 
 Inputs go through vnner's own pipeline (``vnner.inputs``), so PhoBERT's slow
 tokenizer works and training sees exactly what inference will see.  Runs on
@@ -17,7 +22,9 @@ from __future__ import annotations
 
 import argparse
 import json
+import shutil
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -26,24 +33,39 @@ import yaml
 
 from training.config import Config, ConfigError, load_config
 from training.features import IGNORE, FeatureStats, SoftTargets, build_features
-from training.scoring import span_scores
+from vnner.scoring import span_scores
 
-LABELS = ["O"] + [f"{p}-{lab}" for lab in ("PERSON", "POSITION", "ORGANIZATION", "DATE", "QUANTITY")
-                  for p in ("B", "I")]
 METRIC_DIR = Path(__file__).resolve().parent / "metrics" / "seqeval_strict"
 
 
-def build_model(config: Config, tokenizer):
+def bio_labels(entity_labels: list[str]) -> list[str]:
+    return ["O"] + [f"{p}-{lab}" for lab in entity_labels for p in ("B", "I")]
+
+
+def tag_order(model_name_or_path: str, entity_labels: list[str]) -> list[str]:
+    """BIO tags in the checkpoint's own order when it already has this label set (its classifier is kept
+    and must not be read in another order); otherwise O, then B-/I- per label."""
+    wanted = bio_labels(entity_labels)
+    path = Path(model_name_or_path) / "config.json"
+    if path.is_file():
+        id2label = json.loads(path.read_text(encoding="utf-8")).get("id2label") or {}
+        existing = [id2label[k] for k in sorted(id2label, key=int)]
+        if sorted(existing) == sorted(wanted):
+            return existing
+    return wanted
+
+
+def build_model(config: Config, tokenizer, tags: list[str]):
     from transformers import AutoConfig, AutoModelForTokenClassification, RobertaConfig
 
-    label_kwargs = {"id2label": dict(enumerate(LABELS)), "label2id": {lab: i for i, lab in enumerate(LABELS)}}
+    label_kwargs = {"id2label": dict(enumerate(tags)), "label2id": {lab: i for i, lab in enumerate(tags)}}
     if config.init == "scratch":
         model_config = RobertaConfig(
             vocab_size=len(tokenizer), pad_token_id=tokenizer.pad_token_id, bos_token_id=tokenizer.cls_token_id,
             eos_token_id=tokenizer.sep_token_id, type_vocab_size=1, **vars(config.scratch), **label_kwargs)
         model = AutoModelForTokenClassification.from_config(model_config)
     else:
-        model_config = AutoConfig.from_pretrained(config.model_name_or_path, num_labels=len(LABELS), **label_kwargs)
+        model_config = AutoConfig.from_pretrained(config.model_name_or_path, num_labels=len(tags), **label_kwargs)
         model = AutoModelForTokenClassification.from_pretrained(config.model_name_or_path, config=model_config,
                                                                 ignore_mismatched_sizes=True)
     model.config.vnner_units = config.units
@@ -103,7 +125,7 @@ def distillation_trainer(base, soft_weight: float):
     return DistillationTrainer
 
 
-def char_span_scores(model_dir: str, dataset) -> dict:
+def char_span_scores(model_dir: str, dataset, labels: list[str]) -> dict:
     """Strict character-span scores of the saved model on a split, through ``vnner.predict``."""
     from vnner import NerModel
 
@@ -111,10 +133,50 @@ def char_span_scores(model_dir: str, dataset) -> dict:
     predicted = model.predict(list(dataset["text"]), progress=True)
     gold = [[(e["start"], e["end"], e["label"]) for e in row] for row in dataset["entities"]]
     pred = [[(e.start, e.end, e.label) for e in doc] for doc in predicted]
-    return span_scores(gold, pred, ["PERSON", "POSITION", "ORGANIZATION", "DATE", "QUANTITY"])
+    return span_scores(gold, pred, labels)
+
+
+def load_data(config: Config):
+    """Train and dev documents (dev held out from train when only ``dev_fraction`` is given), and the labels."""
+    from training.dataset import read_split, split_off_dev
+    from vnner.formats import labels_of
+
+    d = config.data
+    labels = list(config.labels) if config.labels else None
+    train_docs = read_split(d.train, d.corpus, d.format, labels)
+    dev_docs = read_split(d.dev, d.corpus, d.format, labels) if d.dev else []
+    if not d.dev and d.dev_fraction:
+        train_docs, dev_docs = split_off_dev(train_docs, d.dev_fraction, config.training.seed)
+    extra = [doc for path in d.extra_train for doc in read_split(path, d.corpus, None, labels)]
+    labels = labels or labels_of(train_docs + dev_docs + extra)
+    if not labels:
+        raise ConfigError(f"no entity in {d.train}: nothing to learn")
+    sources = {"train": {"files": [d.train], "documents": len(train_docs)},
+               "dev": {"files": [d.dev] if d.dev else [], "documents": len(dev_docs),
+                       "held_out_fraction": d.dev_fraction if not d.dev else None}}
+    if extra:
+        sources["extra_train"] = {"files": list(d.extra_train), "documents": len(extra)}
+    for name, docs in (("train", train_docs), ("dev", dev_docs), ("extra_train", extra)):
+        if name in sources:
+            sources[name]["entities"] = {lab: sum(s.label == lab for doc in docs for s in doc.entities)
+                                         for lab in labels}
+    return train_docs + extra, dev_docs, labels, sources
 
 
 def train(config: Config) -> dict:
+    """Train, cleaning up a new output directory if anything fails (a failed run leaves nothing behind)."""
+    out = Path(config.output_dir)
+    existed = out.exists()
+    try:
+        with tempfile.TemporaryDirectory(prefix="vnner-base-") as scratch:
+            return _train(config, Path(scratch))
+    except BaseException:
+        if not existed and out.exists():
+            shutil.rmtree(out, ignore_errors=True)
+        raise
+
+
+def _train(config: Config, scratch: Path) -> dict:
     import evaluate
     import torch
     from transformers import (
@@ -126,25 +188,30 @@ def train(config: Config) -> dict:
         set_seed,
     )
 
-    from training.dataset import load_gold_dataset
+    from training.dataset import to_dataset
     from training.model_card import write_model_card
     from vnner.inputs import InputBuilder
     from vnner.model import max_input_length
 
     t0 = time.time()
     set_seed(config.training.seed)
+    # The test split is never touched here: it is scored once, by training/evaluate.py.
+    train_docs, dev_docs, entity_labels, sources = load_data(config)
+    data = {"train": to_dataset(train_docs), "dev": to_dataset(dev_docs)}
+    named = (config.model_name_or_path, config.tokenizer)
+    if config.model_name_or_path == "default":
+        from training.recover_checkpoint import recover_checkpoint
+
+        config.model_name_or_path = str(recover_checkpoint("default", scratch / "default"))
+        config.tokenizer = config.tokenizer or config.model_name_or_path
     out = Path(config.output_dir)
     out.mkdir(parents=True, exist_ok=True)
-    # The test split is never touched here: it is scored once, by training/evaluate.py.
-    data = load_gold_dataset({"train": config.data.train, "dev": config.data.dev}, config.data.corpus)
-    if config.data.extra_train:
-        from datasets import concatenate_datasets
-
-        extra = load_gold_dataset({f"extra{i}": p for i, p in enumerate(config.data.extra_train)}, config.data.corpus)
-        data["train"] = concatenate_datasets([data["train"], *extra.values()])
 
     tokenizer = AutoTokenizer.from_pretrained(config.tokenizer or config.model_name_or_path)
-    model = build_model(config, tokenizer)
+    tags = tag_order(config.model_name_or_path, entity_labels) if config.init == "pretrained" else bio_labels(
+        entity_labels)
+    model = build_model(config, tokenizer, tags)
+    config.model_name_or_path, config.tokenizer = named  # the saved config and card name what the user named
     max_length = config.max_length or max_input_length(model.config, tokenizer)
     builder = InputBuilder(tokenizer, units=config.units, max_length=max_length)
     label2id = model.config.label2id
@@ -152,6 +219,7 @@ def train(config: Config) -> dict:
     if config.data.soft_targets:
         labels = [model.config.id2label[i] for i in range(len(model.config.id2label))]
         soft = SoftTargets(config.data.soft_targets, labels)
+    has_dev = len(dev_docs) > 0
     stats = {split: FeatureStats() for split in ("train", "dev")}
     features = {"train": build_features(data["train"], builder, label2id, stats["train"], soft=soft),
                 "dev": build_features(data["dev"], builder, label2id, stats["dev"])}
@@ -163,7 +231,8 @@ def train(config: Config) -> dict:
 
     from datasets import Dataset
 
-    train_ds, dev_ds = Dataset.from_list(features["train"]), Dataset.from_list(features["dev"])
+    train_ds = Dataset.from_list(features["train"])
+    dev_ds = Dataset.from_list(features["dev"]) if has_dev else None
     metric = evaluate.load(str(METRIC_DIR))
     id2label = model.config.id2label
 
@@ -191,10 +260,10 @@ def train(config: Config) -> dict:
         gradient_accumulation_steps=tc.gradient_accumulation_steps,
         weight_decay=tc.weight_decay,
         seed=tc.seed,
-        eval_strategy="epoch",
+        eval_strategy="epoch" if has_dev else "no",
         save_strategy="epoch",
         save_total_limit=2,
-        load_best_model_at_end=True,
+        load_best_model_at_end=has_dev,
         metric_for_best_model="f1",
         greater_is_better=True,
         logging_steps=tc.logging_steps,
@@ -213,8 +282,8 @@ def train(config: Config) -> dict:
     trainer = trainer_class(
         model=model, args=args, train_dataset=train_ds, eval_dataset=dev_ds,
         data_collator=collator,
-        compute_metrics=compute_metrics,
-        callbacks=[EarlyStoppingCallback(early_stopping_patience=tc.early_stopping_patience)],
+        compute_metrics=compute_metrics if has_dev else None,
+        callbacks=[EarlyStoppingCallback(early_stopping_patience=tc.early_stopping_patience)] if has_dev else [],
     )
     trainer.train()
     trainer.model.config.vnner_units = config.units
@@ -225,12 +294,13 @@ def train(config: Config) -> dict:
     tokenizer.save_pretrained(str(out))
     (out / "vnner_config.yaml").write_text(yaml.safe_dump(config.to_dict(), allow_unicode=True, sort_keys=False))
 
-    results = {"train_seconds": round(time.time() - t0, 1), "cuda": cuda,
-               "feature_stats": {k: vars(v) for k, v in stats.items()},
-               "window_seqeval_dev": trainer.evaluate()}
-    results["dev_char_spans"] = char_span_scores(str(out), data["dev"])
+    results = {"train_seconds": round(time.time() - t0, 1), "cuda": cuda, "labels": entity_labels,
+               "data": sources, "feature_stats": {k: vars(v) for k, v in stats.items()}}
+    if has_dev:
+        results["window_seqeval_dev"] = trainer.evaluate()
+        results["dev_char_spans"] = char_span_scores(str(out), data["dev"], entity_labels)
     (out / "metrics.json").write_text(json.dumps(results, indent=2, ensure_ascii=False))
-    write_model_card(out, config, results, n_docs={k: len(v) for k, v in data.items()})
+    write_model_card(out, config, results)
     return results
 
 

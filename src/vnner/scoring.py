@@ -41,3 +41,55 @@ def span_scores(gold: Sequence[Spans], predicted: Sequence[Spans],
     scores["micro"] = _prf(sum(tp[lab] for lab in names), sum(fp[lab] for lab in names),
                            sum(fn[lab] for lab in names))
     return scores
+
+
+def partial_scores(gold: Sequence[Spans], predicted: Sequence[Spans],
+                   labels: Sequence[str] | None = None) -> dict[str, dict[str, float]]:
+    """Same-label partial overlap: a prediction is right if it shares a character with a gold span of its
+    label (precision over predictions), a gold span is found if a prediction of its label overlaps it
+    (recall over gold).  Beside the strict figure it shows how much of the error is boundaries."""
+    if len(gold) != len(predicted):
+        raise ValueError(f"{len(gold)} gold documents but {len(predicted)} predicted")
+    hit_p, n_p, hit_g, n_g = Counter(), Counter(), Counter(), Counter()
+    for g_doc, p_doc in zip(gold, predicted):
+        g_doc, p_doc = list(g_doc), list(p_doc)
+        for s, e, lab in p_doc:
+            n_p[lab] += 1
+            hit_p[lab] += any(lab == gl and s < ge and gs < e for gs, ge, gl in g_doc)
+        for s, e, lab in g_doc:
+            n_g[lab] += 1
+            hit_g[lab] += any(lab == pl and s < pe and ps < e for ps, pe, pl in p_doc)
+    names = list(labels) if labels is not None else sorted(set(n_p) | set(n_g))
+
+    def prf(hp, np_, hg, ng):
+        p = hp / np_ if np_ else 0.0
+        r = hg / ng if ng else 0.0
+        return {"precision": p, "recall": r, "f1": 2 * p * r / (p + r) if p + r else 0.0, "support": ng}
+
+    scores = {lab: prf(hit_p[lab], n_p[lab], hit_g[lab], n_g[lab]) for lab in names}
+    scores["micro"] = prf(sum(hit_p[lab] for lab in names), sum(n_p[lab] for lab in names),
+                          sum(hit_g[lab] for lab in names), sum(n_g[lab] for lab in names))
+    return scores
+
+
+def _collapse(text: str) -> str:
+    return " ".join(text.split())
+
+
+def position_triples(text: str, records) -> set[tuple[str, str, str]]:
+    """The shared guideline's unit of scoring: distinct (person, position, organisation or "") strings as
+    written, spaces collapsed.  ``records`` hold ``person``/``position``/``organization`` (start, end) spans."""
+    out = set()
+    for r in records:
+        org = r.organization
+        out.add((_collapse(text[r.person[0]:r.person[1]]), _collapse(text[r.position[0]:r.position[1]]),
+                 _collapse(text[org[0]:org[1]]) if org else ""))
+    return out
+
+
+def positions_held_scores(gold: Sequence[set], predicted: Sequence[set]) -> dict[str, float]:
+    """Micro precision, recall and F1 over documents' triple sets (``former`` is not scored)."""
+    if len(gold) != len(predicted):
+        raise ValueError(f"{len(gold)} gold documents but {len(predicted)} predicted")
+    tp = sum(len(g & p) for g, p in zip(gold, predicted))
+    return _prf(tp, sum(len(p) for p in predicted) - tp, sum(len(g) for g in gold) - tp)

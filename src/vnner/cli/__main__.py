@@ -1,0 +1,5 @@
+import sys
+
+from vnner.cli import main
+
+sys.exit(main())
