@@ -179,3 +179,90 @@ def test_embedded_default_model_tags_a_typical_sentence():
     # A trained tagger, not a random one: the obvious person is found, and the three main labels appear.
     assert ("Thái Thanh Quý", "PERSON") in found
     assert {lab for _, lab in found} >= {"PERSON", "POSITION", "ORGANIZATION"}
+
+
+def test_tuples_and_other_sequences_are_accepted_iterators_are_not(b_person):
+    assert b_person.predict(("Bí thư", "Nghệ An")) == b_person.predict(["Bí thư", "Nghệ An"])
+    for bad in (iter(["Bí thư"]), {"Bí thư"}, bytearray(b"x")):
+        with pytest.raises(TypeError, match=type(bad).__name__):
+            b_person.predict(bad)
+        with pytest.raises(TypeError, match=type(bad).__name__):
+            predict(bad, model=b_person)
+
+
+@pytest.mark.parametrize("bad", [1.5, "8", None, True, 0, -3])
+def test_bad_batch_size_names_it(b_person, bad):
+    error = ValueError if isinstance(bad, int) and not isinstance(bad, bool) else TypeError
+    with pytest.raises(error, match="batch_size"):
+        b_person.predict("Bí thư", batch_size=bad)
+    with pytest.raises(error, match="batch_size"):
+        predict(["Bí thư"], model=b_person, batch_size=bad)
+
+
+def test_truncated_or_empty_onnx_file_is_a_model_error(tmp_path):
+    import shutil
+
+    for name, data in (("empty", b""), ("truncated", (vnner.DEFAULT_MODEL_DIR / "model.onnx").read_bytes()[:5000])):
+        folder = tmp_path / name
+        shutil.copytree(vnner.DEFAULT_MODEL_DIR, folder)
+        (folder / "model.onnx").write_bytes(data)
+        with pytest.raises(ModelError, match="model.onnx"):
+            NerModel.from_pretrained(folder)
+
+
+@pytest.fixture
+def no_hub(monkeypatch):
+    """Any Hugging Face Hub request fails the test."""
+    import huggingface_hub
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("the Hub was asked")
+
+    monkeypatch.setattr(huggingface_hub.HfApi, "model_info", refuse)
+    monkeypatch.setattr(huggingface_hub, "hf_hub_download", refuse)
+    monkeypatch.setattr(huggingface_hub.file_download, "hf_hub_download", refuse)
+
+
+@pytest.mark.parametrize("name", ["runs/compact", "./x", "~/no-such-model-dir", "a/b/c", "C:\\models\\x", "x/"])
+def test_missing_local_looking_path_never_asks_the_hub(no_hub, tmp_path, monkeypatch, name):
+    import time
+
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "runs").mkdir()
+    started = time.perf_counter()
+    with pytest.raises(FileNotFoundError, match="does not exist"):
+        load_model(name)
+    assert time.perf_counter() - started < 1.0
+
+
+def test_hub_offline_is_honoured(no_hub, monkeypatch, tmp_path):
+    monkeypatch.setenv("HF_HUB_OFFLINE", "1")
+    monkeypatch.setenv("HF_HOME", str(tmp_path / "hf"))
+    with pytest.raises(ModelError, match="HF_HUB_OFFLINE=1"):
+        NerModel.from_pretrained("someone/no-such-vnner-model")
+
+
+def test_unreachable_hub_is_one_line(monkeypatch, tmp_path):
+    import huggingface_hub
+
+    def unreachable(*args, **kwargs):
+        raise ConnectionError("Failed to establish a new connection")
+
+    monkeypatch.delenv("HF_HUB_OFFLINE", raising=False)
+    monkeypatch.setenv("HF_HOME", str(tmp_path / "hf"))
+    monkeypatch.setattr(huggingface_hub.HfApi, "model_info", unreachable)
+    with pytest.raises(ModelError, match="cannot be reached") as info:
+        NerModel.from_pretrained("someone/no-such-vnner-model")
+    assert "\n" not in str(info.value)
+
+
+def test_looks_local():
+    from vnner.model import looks_local
+
+    assert not looks_local("vinai/phobert-base") and not looks_local("bert-base-uncased")
+    assert all(looks_local(s) for s in ("./m", "../m", "/abs", "~/m", "a/b/c", "a\\b", "x/", "a--b/c", ""))
+
+
+@pytest.mark.skipif(not EMBEDDED.is_file(), reason="this build embeds no default model")
+def test_default_is_the_embedded_model():
+    assert load_model("default") is load_model()

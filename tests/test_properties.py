@@ -9,7 +9,10 @@ VIET = "aàáảãạăằắẳẵặâầấẩẫậđeèéẻẽẹêềế�
 pieces = st.one_of(
     st.text(alphabet=VIET + VIET.upper() + " ,.:;()/-%\n", min_size=1, max_size=40),
     st.sampled_from(["Tỉnh ủy", "Uỷ ban", "uỷ", "\u200b", "\u0301", "😀", "\x00", "\r\n", "\ud800", "Ảnh: V.Nỷ",
-                     "2/3/2020", "25 tỉ đồng", "中文", "العربية", "\ufeff", "\u2028", "...", "“", "  "]),
+                     "2/3/2020", "25 tỉ đồng", "中文", "العربية", "\ufeff", "\u2028", "...", "“", "  ",
+                     # NFC expands these, composes them only in part, or composes across starters
+                     "T\u0958rung", "\ufb1d", "\u2adc", "a\u0301\u0323", "a\u0323\u0301\u0302\u0303", "\u0f73",
+                     "\u1100\u1161\u11a8", "\u0b47\u0b3e", "http://" + ";" * 40, "http://x" + "((a)" * 20]),
     st.text(max_size=20),
 )
 

@@ -1,3 +1,10 @@
+import re
+import time
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from vnner.segment import iter_sentences, segment, sentence_spans, tokenize
 
 TEXT = ("Đồng chí Thái Thanh Quý, Uỷ viên Ban Chấp hành Trung ương Đảng, Bí thư Tỉnh uỷ Nghệ An. "
@@ -55,3 +62,55 @@ def test_segmentation_skips_underthesea_init_and_leaves_it_importable():
     assert done.returncode == 0, done.stderr[-2000:]
     assert done.stdout.split("[", 1)[1].startswith("]")  # nothing heavy was imported, not even the package
     assert "underthesea.pipeline.word_tokenize" in done.stdout
+
+
+SAMPLES = [
+    TEXT,
+    "Chiều 15/8, Thường trực HĐND tỉnh Hà Tĩnh tổ chức phiên họp thường kỳ tháng 8 dưới sự chủ trì của "
+    "ông Hoàng Trung Dũng, Chủ tịch HĐND tỉnh; tổng vốn đầu tư gần 25 tỉ đồng (tăng 4.123,2 tỷ).",
+    "Xem https://vnexpress.net/thoi-su/abc-123.html, http://www.chinhphu.vn/(x)/y. và vnexpress.net hay "
+    "e-mail: a.b@gmail.com.",
+    "Theo http://en.wikipedia.org/wiki/Foo_(bar) (nguồn) và www.x.com/a?b=(1)&c=2; https://t.co/x).",
+    "TP. HCM, T.Ư, ThS. Nguyễn, v.v... 1.600m-2.000m, 43H-0530, NĐ-CP, 10:20:50, 4.123,2 :)) <3 ftp://a.b/c.",
+    "Ông Y Ngông Niê Kdăm, H'Mông, xã N’Thôn Hạ, 3x4, 60.542.000 đồng, 02/05/2014, 03-5730-2357, 4K °C ==> ...",
+]
+
+
+def _original_tokens(text):
+    from vnner.segment import _underthesea
+
+    rt = _underthesea()["pipeline.word_tokenize.regex_tokenize"]
+    pattern = re.compile("(" + "|".join(rt.regex_patterns) + ")", re.VERBOSE | re.UNICODE)
+    return [(m.start(), m.end()) for m in pattern.finditer(text)]
+
+
+def test_tokens_of_ordinary_text_are_underthesea_s():
+    for text in SAMPLES:
+        for s, e in sentence_spans(text):
+            assert tokenize(text, s, e) == [(s + a, s + b) for a, b in _original_tokens(text[s:e])]
+    tokens = [SAMPLES[2][s:e] for s, e in tokenize(SAMPLES[2])]
+    assert "https://vnexpress.net/thoi-su/abc-123.html" in tokens and "http://www.chinhphu.vn/(x)/y" in tokens
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet="htp:/()a.;-_ @x1", max_size=14))
+def test_safe_url_pattern_matches_like_the_original(text):
+    assert tokenize(text) == _original_tokens(text)
+
+
+@pytest.mark.parametrize("text", ["http://" + ";" * 40, "http://a" + "((a)" * 40 + ";", "a." * 5000, "a.b-" * 2500,
+                                  "1." * 5000, "http://(" * 1250, "http://a(" + ")" * 10000, "x" * 10000],
+                         ids=lambda text: f"{text[:10]!r}x{len(text)}")
+def test_pathological_runs_tokenize_fast_and_lose_nothing(text):
+    started = time.perf_counter()
+    spans = tokenize(text)
+    assert time.perf_counter() - started < 1.0
+    assert "".join(text[s:e] for s, e in spans) == text
+    assert all(a < b <= c for (a, b), (c, _) in zip(spans, spans[1:]))
+
+
+def test_long_runs_keep_the_tokens_of_the_rest_of_the_sentence():
+    text = "Bí thư Tỉnh uỷ Nghệ An, 4.123,2 tỷ, TP. Vinh " + "a." * 100 + " Nghệ An."
+    spans = tokenize(text)
+    assert [text[s:e] for s, e in spans[:12]] == [text[s:e] for s, e in _original_tokens(text)[:12]]
+    assert [text[s:e] for s, e in spans[-3:]] == ["Nghệ", "An", "."]

@@ -50,3 +50,53 @@ def test_every_view_span_maps_inside_the_original_in_order(original):
     assert [s for s, _ in spans] == sorted(s for s, _ in spans)
     if view.text:
         assert view.to_original(0, len(view.text)) == (0, len(original))
+
+
+EXPANDING = ["\u0958", "\ufb1d", "\u2adc", "\u0344", "\u0f73", "a\u0301\u0323", "a\u0323\u0301\u0302\u0303",
+             "\u1100\u1161\u11a8", "\u1100\u1161", "\u0b47\u0b3e", "e\u0302\u0301"]
+tricky = st.one_of(st.sampled_from(EXPANDING + ["Tỉnh ủy", " ", "\u0301", "\u200b", "\u1161", "\u11a8", "\u0b3e"]),
+                   st.text(max_size=8))
+
+
+def test_characters_that_nfc_expands_map_to_their_whole_cluster():
+    original = "Đức T\u0958rung"
+    view = normalize(original)
+    assert view.text == "Đức T\u0915\u093crung"
+    k = view.text.index("\u0915")
+    assert view.to_original(k, k + 1) == view.to_original(k + 1, k + 2) == (5, 6)
+    assert view.to_original(0, k + 1) == (0, 6)  # an edge inside the cluster snaps outward
+    assert view.to_original(k + 1, len(view.text)) == (5, len(original))
+
+
+def test_nfd_hangul_is_composed():
+    original = unicodedata.normalize("NFD", "한국 Hà Nội")
+    view = normalize(original)
+    assert view.text == "한국 Hà Nội"
+    assert view.to_original(0, 2) == (0, len(unicodedata.normalize("NFD", "한국")))
+
+
+def test_partly_composed_cluster_maps_every_piece_to_the_cluster():
+    view = normalize("xa\u0301\u0323y")
+    assert unicodedata.is_normalized("NFC", view.text) and len(view.text) == 4
+    assert [view.to_original(i, i + 1) for i in range(4)] == [(0, 1), (1, 4), (1, 4), (4, 5)]
+
+
+@given(st.lists(tricky, max_size=30).map("".join))
+def test_map_is_monotone_and_clusters_are_whole(original):
+    view = normalize(original)
+    assert unicodedata.is_normalized("NFC", view.text)
+    n = len(view.text)
+    if view._starts is None:
+        assert n == len(original)
+        return
+    starts, ends = list(view._starts), list(view._ends)
+    assert len(starts) == len(ends) == n
+    assert starts == sorted(starts) and ends == sorted(ends)
+    assert all(0 <= s < e <= len(original) for s, e in zip(starts, ends))
+    if n:
+        assert starts[0] == 0 and ends[-1] == len(original)
+    # Each original cluster is covered exactly: its view characters are as many as NFC makes of it
+    # (the later steps replace one character by one).
+    for s, e in sorted(set(zip(starts, ends))):
+        mine = sum(1 for i in range(n) if (starts[i], ends[i]) == (s, e))
+        assert mine == len(unicodedata.normalize("NFC", original[s:e])) or (mine == 1 and e - s == 1)

@@ -19,15 +19,21 @@ __version__ = "0.1.0"
 _loaded: dict[tuple[str, str | None], NerModel] = {}
 
 
-def load_model(name_or_path: str | None = None, *, device: str | None = None) -> NerModel:
+DEFAULT_NAME = "default"
+
+
+def load_model(name_or_path: str | os.PathLike | None = None, *, device: str | None = None) -> NerModel:
     """Load a checkpoint (a local directory or a Hugging Face Hub id).
 
-    ``None`` means the default model embedded in the package.  Models are cached,
-    so repeated calls (and ``predict`` without ``model=``) load each one once.
+    ``None`` or the name ``"default"`` means the default model embedded in the package (write
+    ``"./default"`` for a local directory of that name).  A path that does not exist raises
+    ``FileNotFoundError`` without asking the Hub (see :func:`vnner.model.looks_local` for what
+    counts as a path); ``HF_HUB_OFFLINE=1`` is honoured.  Models are cached, so repeated calls
+    (and ``predict`` without ``model=``) load each one once.
     """
     if name_or_path is not None and not isinstance(name_or_path, (str, os.PathLike)):
         raise TypeError(f"model must be a NerModel, a path or a Hub id, got {type(name_or_path).__name__}")
-    if name_or_path is None:
+    if name_or_path is None or (isinstance(name_or_path, str) and name_or_path == DEFAULT_NAME):
         if not (DEFAULT_MODEL_DIR / "config.json").is_file():
             raise ModelError(
                 "this vnner build embeds no default model yet: pass a checkpoint, "
@@ -44,12 +50,15 @@ def predict(texts: str | Sequence[str], *, model: NerModel | str | None = None,
             batch_size: int = 32) -> list[Entity] | list[list[Entity]]:
     """Entities in ``texts`` (a str gives a list; a list of str gives a list of lists).
 
-    ``model`` is a :class:`NerModel`, a checkpoint path or Hub id, or ``None``
-    for the embedded default model.
+    ``texts`` may be any sequence of str (list, tuple; not str/bytes), see
+    :meth:`NerModel.predict`.  ``model`` is a :class:`NerModel`, a checkpoint path or Hub id,
+    or ``None`` (or ``"default"``) for the embedded default model.  ``batch_size`` (an int >= 1)
+    only trades speed for memory: the entities do not depend on it.
     """
-    if not isinstance(texts, str):
-        from vnner.model import check_texts
+    from vnner.model import check_batch_size, check_texts
 
+    if not isinstance(texts, str):
         check_texts(texts)  # fail on bad input before loading any model
+    check_batch_size(batch_size)
     nm = model if isinstance(model, NerModel) else load_model(model)
     return nm.predict(texts, batch_size=batch_size)

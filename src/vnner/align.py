@@ -11,6 +11,7 @@ the slow tokenizer fast.  Fast tokenizers go through the same path, batched.
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from collections.abc import Sequence
 
 from vnner.segment import Word
@@ -18,7 +19,7 @@ from vnner.segment import Word
 # Pieces kept per word.  Only the first piece carries the word's label; a "word"
 # longer than this is a URL or garbage, and its tail pieces only waste window space.
 MAX_PIECES_PER_WORD = 32
-_CACHE_LIMIT = 200_000
+CACHE_LIMIT = 200_000
 
 
 def word_text(text: str, word: Word, joiner: str) -> str:
@@ -27,13 +28,16 @@ def word_text(text: str, word: Word, joiner: str) -> str:
 
 
 class SubwordEncoder:
-    """Encodes word strings to subword ids, caching per word."""
+    """Encodes word strings to subword ids, caching per word (LRU, at most ``cache_limit`` words)."""
 
-    def __init__(self, tokenizer) -> None:
+    def __init__(self, tokenizer, *, cache_limit: int = CACHE_LIMIT) -> None:
+        if cache_limit < 0:
+            raise ValueError(f"cache_limit must be >= 0, got {cache_limit}")
         self.tokenizer = tokenizer
         self.is_fast = bool(getattr(tokenizer, "is_fast", False))
         self.unk_id = tokenizer.unk_token_id if tokenizer.unk_token_id is not None else 0
-        self._cache: dict[str, list[int]] = {}
+        self.cache_limit = cache_limit
+        self._cache: OrderedDict[str, list[int]] = OrderedDict()
 
     def _encode_uncached(self, words: list[str]) -> list[list[int]]:
         tok = self.tokenizer
@@ -43,10 +47,25 @@ class SubwordEncoder:
 
     def encode(self, words: Sequence[str]) -> list[list[int]]:
         """Subword ids of each word; never empty (an unencodable word becomes ``<unk>``)."""
-        missing = list(dict.fromkeys(w for w in words if w not in self._cache))
+        cache = self._cache
+        found: dict[str, list[int]] = {}
+        missing: list[str] = []
+        for w in dict.fromkeys(words):
+            ids = cache.get(w)
+            if ids is None:
+                missing.append(w)
+            else:
+                found[w] = ids
+                cache.move_to_end(w)
         if missing:
-            if len(self._cache) + len(missing) > _CACHE_LIMIT:
-                self._cache.clear()
-            for w, ids in zip(missing, self._encode_uncached(missing), strict=False):
-                self._cache[w] = (list(ids) or [self.unk_id])[:MAX_PIECES_PER_WORD]
-        return [self._cache[w] for w in words]
+            fresh = self._encode_uncached(missing)
+            if len(fresh) != len(missing):
+                raise RuntimeError(f"the tokenizer returned {len(fresh)} encodings for {len(missing)} words")
+            for w, ids in zip(missing, fresh, strict=True):
+                found[w] = (list(ids) or [self.unk_id])[:MAX_PIECES_PER_WORD]
+            # Remember the newest words only (a call with more distinct words than the limit keeps its tail).
+            for w in missing[-self.cache_limit:] if self.cache_limit else ():
+                cache[w] = found[w]
+            while len(cache) > self.cache_limit:
+                cache.popitem(last=False)
+        return [found[w] for w in words]

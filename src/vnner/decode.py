@@ -4,6 +4,13 @@ Each word's label is the model's label at the word's first subword.  Tags are
 read leniently, as a tagger's output must be: an ``I-X`` that does not continue
 an ``X`` entity starts one (BIO repair), and no entity runs across a sentence
 boundary.
+
+Word spans map back to the caller's string through :mod:`vnner.text`, which snaps
+them outward to whole characters of the original.  Where NFC expands one original
+character into several (U+0958, U+FB1D) or composes a cluster only in part, two
+neighbouring words can map onto the same original characters, and so can their
+entities.  :func:`resolve_overlaps` makes the result non-overlapping again with
+one deterministic rule (see there).
 """
 
 from __future__ import annotations
@@ -58,3 +65,33 @@ def bio_spans(tags: Sequence[str], sentence_starts: Collection[int] = frozenset(
     if current:
         spans.append(tuple(current))
     return spans
+
+
+def resolve_overlaps(entities: Sequence[Entity], text: str) -> list[Entity]:
+    """Entities of ``text`` sorted by start, with overlaps settled deterministically.
+
+    Entities are taken in ``(start, end)`` order; one that overlaps the last kept
+    entity is
+
+    * merged into it when both have the same label: the union of the two spans,
+      its text sliced from ``text``, and the mean of the two scores weighted by
+      their lengths in characters;
+    * otherwise the two compete: the higher score stays, the earlier one on a tie.
+
+    Overlaps only arise at a cluster that NFC expanded, so in practice this joins
+    an entity that the expansion cut in two, or drops a duplicate.
+    """
+    kept: list[Entity] = []
+    for e in sorted(entities, key=lambda x: (x.start, x.end)):
+        if not kept or e.start >= kept[-1].end:
+            kept.append(e)
+            continue
+        last = kept[-1]
+        if e.label == last.label:
+            end = max(last.end, e.end)
+            la, lb = last.end - last.start, e.end - e.start
+            score = min(1.0, (last.score * la + e.score * lb) / (la + lb))
+            kept[-1] = Entity(text[last.start:end], last.label, last.start, end, score)
+        elif e.score > last.score:
+            kept[-1] = e
+    return kept

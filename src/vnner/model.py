@@ -11,6 +11,7 @@ torch is imported only on the first path, so the default model starts without it
 
 from __future__ import annotations
 
+import numbers
 import os
 import re
 from collections.abc import Sequence
@@ -19,7 +20,7 @@ from pathlib import Path
 import numpy as np
 
 from vnner import inputs
-from vnner.decode import Entity, bio_spans
+from vnner.decode import Entity, bio_spans, resolve_overlaps
 from vnner.inputs import Chunk, InputBuilder
 from vnner.onnx_model import ONNX_FILE, OnnxTokenClassifier, OnnxTokenizer
 
@@ -89,19 +90,34 @@ class NerModel:
 
     @classmethod
     def from_pretrained(cls, name_or_path: str | os.PathLike, *, device: str | None = None) -> NerModel:
-        source = str(name_or_path)
-        path = Path(source)
+        """Load a checkpoint directory (exported ONNX or transformers) or a Hugging Face Hub id.
+
+        An argument that names a local path (see :func:`looks_local`) and does not exist raises
+        ``FileNotFoundError`` at once, without asking the Hub.  A Hub id is loaded by transformers;
+        ``HF_HUB_OFFLINE=1`` limits it to the local cache, and a Hub that cannot be reached gives a
+        one-line :class:`ModelError` (unless the model is already cached, which is then used).
+        """
+        source = os.fspath(name_or_path)
+        path = Path(source).expanduser()
         if not path.exists():
-            looks_like_hub_id = not source.startswith((".", "/", "~")) and source.count("/") == 1
-            if not looks_like_hub_id:
+            if isinstance(name_or_path, os.PathLike) or looks_local(source):
                 raise FileNotFoundError(f"model path {source} does not exist")
-        elif not (path / "config.json").is_file():
+            return cls._from_hub(source, device=device)
+        if not path.is_dir():
+            raise ModelError(f"{source}: not a directory; expected a saved Hugging Face checkpoint directory")
+        if not (path / "config.json").is_file():
             raise ModelError(f"{source}: no config.json here; expected a saved Hugging Face checkpoint directory")
-        elif (path / ONNX_FILE).is_file():
+        if (path / ONNX_FILE).is_file():
             try:
                 return cls(OnnxTokenClassifier(path), OnnxTokenizer(path), device=device, source=source)
-            except (OSError, ValueError, RuntimeError) as exc:  # onnxruntime raises its own RuntimeError kinds
+            except ModelError:
+                raise
+            except Exception as exc:  # onnxruntime, tokenizers and json raise their own classes
                 raise ModelError(f"cannot load exported model {source!r}: {exc}") from exc
+        return cls._from_transformers(str(path), source, device=device)
+
+    @classmethod
+    def _from_transformers(cls, where: str, source: str, *, device: str | None, **kwargs) -> NerModel:
         import torch
         from transformers import AutoModelForTokenClassification, AutoTokenizer
         from transformers.utils import logging as hf_logging
@@ -109,16 +125,32 @@ class NerModel:
         bars_were_on = hf_logging.is_progress_bar_enabled()
         hf_logging.disable_progress_bar()  # a bar per load is noise for a library call
         try:
-            tokenizer = AutoTokenizer.from_pretrained(source)
+            tokenizer = AutoTokenizer.from_pretrained(where, **kwargs)
             # float32 whatever the stored dtype: a checkpoint saved in half precision would load as
             # such, and CPUs compute float16 slowly or not at all.
-            model = AutoModelForTokenClassification.from_pretrained(source, dtype=torch.float32)
+            model = AutoModelForTokenClassification.from_pretrained(where, dtype=torch.float32, **kwargs)
         except OSError as exc:
-            raise ModelError(f"cannot load model {source!r}: {exc}") from exc
+            raise ModelError(f"cannot load model {source!r}: {_first_line(exc)}") from exc
         finally:
             if bars_were_on:
                 hf_logging.enable_progress_bar()
         return cls(model, tokenizer, device=device, source=source)
+
+    @classmethod
+    def _from_hub(cls, repo_id: str, *, device: str | None) -> NerModel:
+        if _hub_offline():
+            try:
+                return cls._from_transformers(repo_id, repo_id, device=device, local_files_only=True)
+            except ModelError as exc:
+                raise ModelError(f"cannot load model {repo_id!r}: not a local directory; HF_HUB_OFFLINE=1 "
+                                 "allows only the Hugging Face cache, which does not hold it") from exc.__cause__
+        problem = _hub_problem(repo_id)
+        if problem is None:
+            return cls._from_transformers(repo_id, repo_id, device=device)
+        try:  # the Hub is out of reach: a cached copy still serves
+            return cls._from_transformers(repo_id, repo_id, device=device, local_files_only=True)
+        except ModelError:
+            raise ModelError(f"cannot load model {repo_id!r}: {problem}") from None
 
     # ---- the pipeline ---------------------------------------------------------------
 
@@ -173,11 +205,13 @@ class NerModel:
         probabilities over ``self.labels``. A student with other units looks its units up by offset.
         """
         docs = check_texts(texts)
+        batch_size = check_batch_size(batch_size)
         per_doc = [list(self.inputs.iter_chunks(i, t, chunk_words=inputs.CHUNK_WORDS)) for i, t in enumerate(docs)]
         self._run([c for mine in per_doc for c in mine], batch_size)
         out = []
         for mine in per_doc:
-            entities = [e for c in mine for e in self._decode(c)]
+            found = [e for c in mine for e in self._decode(c)]
+            entities = resolve_overlaps(found, mine[0].view.original) if mine else []
             starts = np.array([c.original_span(k, k)[0] for c in mine for k in range(len(c.words))], dtype=np.int64)
             probs = (np.concatenate([c.probs for c in mine]) if mine
                      else np.zeros((0, len(self.labels)), dtype=np.float32))
@@ -186,15 +220,17 @@ class NerModel:
 
     def predict(self, texts: str | Sequence[str], *, batch_size: int = 32,
                 progress: bool = False) -> list[Entity] | list[list[Entity]]:
-        """Entities of one text, or of each text of a list (same length and order).
+        """Entities of one text, or of each text of a sequence (same length and order).
 
+        ``texts`` is a ``str`` or a sequence of ``str`` (a list, a tuple: any
+        ``collections.abc.Sequence`` except ``str``/``bytes``); the answer for a sequence is a list.
         Offsets index the caller's own strings; entities are sorted by start and
-        never overlap.  ``progress`` shows a tqdm bar over documents.
+        never overlap.  Each text's entities are independent of the other texts and of
+        ``batch_size`` (a positive int).  ``progress`` shows a tqdm bar over documents.
         """
         single = isinstance(texts, str)
         docs = [texts] if single else check_texts(texts)
-        if batch_size < 1:
-            raise ValueError(f"batch_size must be at least 1, got {batch_size}")
+        batch_size = check_batch_size(batch_size)
         results: list[list[Entity]] = [[] for _ in docs]
         pending: list[Chunk] = []
         pending_windows = 0
@@ -219,14 +255,78 @@ class NerModel:
                 if pending_windows >= PENDING_WINDOWS:
                     flush()
         flush()
+        results = [resolve_overlaps(found, doc) for found, doc in zip(results, docs, strict=True)]
         return results[0] if single else results
 
 
 def check_texts(texts: object) -> list[str]:
-    """The documents of a list input; anything but a list of str is a TypeError naming the culprit."""
-    if not isinstance(texts, (list, tuple)):
-        raise TypeError(f"expected a str or a list of str, got {type(texts).__name__}")
-    for i, t in enumerate(texts):
+    """The documents of a sequence input; anything but a sequence of str is a TypeError naming the culprit.
+
+    Any ``collections.abc.Sequence`` (list, tuple, ...) is accepted except ``str``, ``bytes`` and
+    ``bytearray``; iterators, sets and dicts are not (their order or length is not the caller's).
+    """
+    if isinstance(texts, (str, bytes, bytearray)) or not isinstance(texts, Sequence):
+        raise TypeError(f"expected a str or a list (any sequence) of str, got {type(texts).__name__}")
+    docs = list(texts)
+    for i, t in enumerate(docs):
         if not isinstance(t, str):
             raise TypeError(f"texts[{i}] is {type(t).__name__}, expected str")
-    return list(texts)
+    return docs
+
+
+def check_batch_size(batch_size: object) -> int:
+    """``batch_size`` as an int >= 1: TypeError for a non-integer (bool, float, str, None), ValueError below 1."""
+    if isinstance(batch_size, bool) or not isinstance(batch_size, numbers.Integral):
+        raise TypeError(f"batch_size must be an int, got {type(batch_size).__name__} {batch_size!r}")
+    if batch_size < 1:
+        raise ValueError(f"batch_size must be at least 1, got {batch_size}")
+    return int(batch_size)
+
+
+_HUB_NAME = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?")
+
+
+def looks_local(source: str) -> bool:
+    """Whether a model argument that does not exist is a local path (not a Hub id).
+
+    Local: it starts with ``.``, ``~`` or ``/``, holds a backslash or the OS's separator, ends in a
+    separator, has more than one ``/``, is not a valid Hub name (``owner/name`` or ``name`` of letters,
+    digits, ``._-``, no ``--`` or ``..``), or its first component is an existing local directory
+    (``runs/compact`` where ``runs/`` exists).  Everything else is tried as a Hub id.
+    """
+    if not source or source.startswith((".", "~", "/")) or "\\" in source or os.sep in source.replace("/", ""):
+        return True
+    parts = source.split("/")
+    if len(parts) > 2 or not all(_HUB_NAME.fullmatch(p) for p in parts) or "--" in source or ".." in source:
+        return True
+    return len(parts) == 2 and Path(parts[0]).is_dir()
+
+
+def _hub_offline() -> bool:
+    value = os.environ.get("HF_HUB_OFFLINE") or os.environ.get("TRANSFORMERS_OFFLINE") or ""
+    return value.strip().upper() in ("1", "ON", "YES", "TRUE")
+
+
+def _first_line(exc: BaseException) -> str:
+    text = str(exc).strip()
+    return text.splitlines()[0] if text else type(exc).__name__
+
+
+def _hub_problem(repo_id: str, timeout: float = 10.0) -> str | None:
+    """``None`` if the Hub answers for ``repo_id``; otherwise why not, in one line (one request, no retries)."""
+    try:
+        from huggingface_hub import HfApi
+        from huggingface_hub.utils import GatedRepoError, RepositoryNotFoundError
+    except ImportError:  # transformers will say what is missing
+        return None
+    try:
+        HfApi().model_info(repo_id, timeout=timeout)
+    except GatedRepoError:
+        return None  # exists; transformers reports the access problem (token) in its own words
+    except RepositoryNotFoundError:
+        return ("no local directory of that name, and no such model on the Hugging Face Hub "
+                "(or it is private: log in with `hf auth login`)")
+    except Exception as exc:  # connection refused, DNS, timeout, proxy: the library differs by version
+        return (f"no local directory of that name, and the Hugging Face Hub cannot be reached "
+                f"({type(exc).__name__}); set HF_HUB_OFFLINE=1 to use only the local cache")
+    return None

@@ -22,6 +22,52 @@ from functools import cache
 # A sentence of more tokens than this is tagged in pieces, which bounds the CRF's memory on
 # pathological input (a megabyte without a full stop); real sentences are far shorter.
 MAX_TOKENS_PER_CRF_CALL = 1000
+# A sentence with a run of this many non-space characters is tokenized a bounded window at a
+# time (see :func:`tokenize`); no real word comes close, long URLs do.
+LONG_RUN = 64
+TOKEN_WINDOW = 256
+
+# underthesea's URL pattern (nltk's) nests quantifiers, ``(?:[^\s()<>{}\[\]]+|...)+`` followed
+# by a closing character, and backtracks exponentially when that character is missing
+# (``http://`` and 30 semicolons take minutes).  This is the same pattern with the inner run
+# reduced to one character (the same language, tried in the same greedy order) and the two
+# bracket alternatives made atomic (``(?=(?P<x>...))(?P=x)``: each matches its first way only),
+# so one attempt costs time linear in what it scans.  On URLs with ordinary brackets it matches
+# exactly what the original does.
+_P1 = r"\([^\s()]*?\([^\s()]+\)[^\s()]*?\)"  # balanced brackets, one level deep: (...(...)...)
+_P2 = r"\([^\s]+?\)"  # balanced brackets, non-recursive: (...)
+_SAFE_URL = rf"""(?P<url>
+  (?:
+    (?:ftp|http)s?:(?:/{{1,3}}|[a-z0-9%])
+    |
+    [a-z0-9.\-]+[.](?:[a-z]{{2,13}})/
+  )
+  (?:
+    [^\s()<>{{}}\[\]]
+    |
+    (?=(?P<vnner_p1>{_P1}))(?P=vnner_p1)
+    |
+    (?=(?P<vnner_p2>{_P2}))(?P=vnner_p2)
+  )+
+  (?:
+    (?=(?P<vnner_p3>{_P1}))(?P=vnner_p3)
+    |
+    (?=(?P<vnner_p4>{_P2}))(?P=vnner_p4)
+    |
+    [^\s`!()\[\]{{}};:'".,<>?«»“”‘’]
+  )
+  |
+  (?:
+    (?<!@)
+    [a-z0-9]+
+    (?:[.\-][a-z0-9]+)*
+    [.]
+    (?:[a-z]{{2,13}})
+    \b
+    /?
+    (?!@)
+  )
+)"""
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,10 +121,18 @@ def _underthesea() -> dict[str, types.ModuleType]:
 
 @cache
 def _token_pattern() -> re.Pattern[str]:
-    regex_tokenize = _underthesea()["pipeline.word_tokenize.regex_tokenize"]
+    """underthesea's syllable tokenizer pattern, with its URL alternative replaced by :data:`_SAFE_URL`.
 
-    # Compile our own copy: underthesea rebinds its module-level pattern when called with fixed_words.
-    return re.compile("(" + "|".join(regex_tokenize.regex_patterns) + ")", re.VERBOSE | re.UNICODE)
+    Our own copy: underthesea rebinds its module-level pattern when called with fixed_words.
+    """
+    regex_tokenize = _underthesea()["pipeline.word_tokenize.regex_tokenize"]
+    parts = [_SAFE_URL if p == regex_tokenize.url else p for p in regex_tokenize.regex_patterns]
+    if _SAFE_URL not in parts:
+        raise ImportError("this underthesea version's tokenizer has no URL pattern where vnner expects one")
+    return re.compile("(" + "|".join(parts) + ")", re.VERBOSE | re.UNICODE)
+
+
+_LONG_RUN = re.compile(rf"\S{{{LONG_RUN}}}")
 
 
 @cache
@@ -96,9 +150,32 @@ def _sentence_splitter():
 
 
 def tokenize(text: str, start: int = 0, end: int | None = None) -> list[tuple[int, int]]:
-    """Syllable and punctuation tokens of ``text[start:end]`` as absolute spans."""
+    """Syllable and punctuation tokens of ``text[start:end]`` as absolute spans.
+
+    Several of underthesea's alternatives scan to the end of the current run of non-space
+    characters before failing (``[a-z0-9.\\-]+[.]...``, e-mail, domain names), and the
+    tokenizer restarts after every short token, so a run of ``a.a.a.…`` costs time quadratic
+    in its length.  A sentence holding a run of :data:`LONG_RUN` or more non-space characters is
+    therefore tokenized one match at a time, each search confined to :data:`TOKEN_WINDOW`
+    characters: linear time, the same tokens wherever a token is shorter than the window (a
+    longer one, a URL of 300 characters, is cut into window-sized tokens).
+    """
     end = len(text) if end is None else end
-    return [(start + m.start(), start + m.end()) for m in _token_pattern().finditer(text[start:end])]
+    piece = text[start:end]
+    pattern = _token_pattern()
+    if _LONG_RUN.search(piece) is None:
+        return [(start + m.start(), start + m.end()) for m in pattern.finditer(piece)]
+    spans = []
+    pos, n = 0, len(piece)
+    while pos < n:
+        stop = min(n, pos + TOKEN_WINDOW)
+        m = pattern.search(piece, pos, stop)
+        if m is None:  # only whitespace up to stop
+            pos = stop
+            continue
+        spans.append((start + m.start(), start + m.end()))
+        pos = max(m.end(), m.start() + 1)
+    return spans
 
 
 def group_words(text: str, tokens: list[tuple[int, int]]) -> list[Word]:

@@ -12,6 +12,20 @@ The caller's string is never altered.  The model sees a *view* of it in which
 Only NFC composition changes the length of the text; all other steps replace one
 character by one character.  So the map back is the identity for the common
 already-NFC input and two integer arrays otherwise.
+
+How the map is built when NFC changes the text: the original is cut into
+*clusters* that normalise independently (a starter and the characters that attach
+to it: combining marks, and starters that compose with it, such as Hangul jamo
+or the Indic two-part vowels), so NFC of the whole text is the concatenation of
+NFC of each cluster.  A cluster that NFC leaves alone maps character to character;
+one that NFC changes (composes, reorders, expands like U+0958 -> U+0915 U+093C,
+or composes only in part) maps every one of its view characters to the whole
+original cluster.  A space or control character is always a cluster of its own (the
+marks after it form the next one), so no span snaps outward onto whitespace.
+Both arrays are therefore non-decreasing, and a view span maps to an original span
+that contains it, snapped outward to whole clusters.  Two view spans that are
+disjoint but share an expanded cluster can map to overlapping original spans;
+:func:`vnner.decode.resolve_overlaps` settles that for entities.
 """
 
 from __future__ import annotations
@@ -71,26 +85,65 @@ class TextView:
         return self._starts[start], self._ends[end - 1]
 
 
+def _attaches(ch: str) -> bool:
+    """Whether ``ch`` always belongs to the cluster before it (a mark, or decomposes to one)."""
+    if unicodedata.combining(ch):
+        return True
+    decomposed = unicodedata.normalize("NFD", ch)
+    return bool(unicodedata.combining(decomposed[0]))
+
+
+def _clusters(text: str) -> list[int]:
+    """Cut points ``[0, ..., len(text)]`` between clusters that NFC normalises independently."""
+    nfc = unicodedata.normalize
+    cuts = [0]
+    i, n = 0, len(text)
+    for j in range(1, n):
+        ch = text[j]
+        if ch < "\u0300":  # ASCII and Latin-1 never attach to what precedes them
+            cuts.append(j)
+            i = j
+            continue
+        if _attaches(ch):
+            if j == i + 1 and _neutral(text[i]) != text[i] or text[i].isspace():
+                # Marks on a space or control character start their own cluster: the view turns the
+                # base into a plain space, and a span must never snap outward onto whitespace.
+                cuts.append(j)
+                i = j
+            continue
+        # A starter joins the cluster only if it composes with it (jamo, Indic two-part vowels).
+        cluster = text[i:j]
+        if nfc("NFC", cluster + ch) != nfc("NFC", cluster) + nfc("NFC", ch):
+            continue
+        cuts.append(j)
+        i = j
+    cuts.append(n)
+    # Safety net for sequences the rules above misjudge: merge clusters until NFC agrees.
+    while True:
+        bad = next((k for k in range(1, len(cuts) - 1)
+                    if nfc("NFC", text[cuts[k - 1]:cuts[k + 1]])
+                    != nfc("NFC", text[cuts[k - 1]:cuts[k]]) + nfc("NFC", text[cuts[k]:cuts[k + 1]])), None)
+        if bad is None:
+            return cuts
+        del cuts[bad]
+
+
 def _compose(text: str) -> tuple[str, array | None, array | None]:
-    """NFC composition cluster by cluster (a base character and its combining marks)."""
+    """NFC composition cluster by cluster, with the map back (see the module docstring)."""
     if unicodedata.is_normalized("NFC", text):
         return text, None, None
     out: list[str] = []
     starts, ends = array("l"), array("l")
-    i, n = 0, len(text)
-    while i < n:
-        j = i + 1
-        while j < n and unicodedata.combining(text[j]):
-            j += 1
+    cuts = _clusters(text)
+    for i, j in zip(cuts, cuts[1:]):
         piece = unicodedata.normalize("NFC", text[i:j])
         out.append(piece)
         if piece == text[i:j]:  # unchanged: characters map one to one
             starts.extend(range(i, j))
             ends.extend(range(i + 1, j + 1))
-        else:  # composed: every output character stands for the whole cluster
+        else:  # changed: every output character stands for the whole cluster
             starts.extend([i] * len(piece))
             ends.extend([j] * len(piece))
-        i = j
     return "".join(out), starts, ends
 
 
