@@ -15,7 +15,7 @@ def test_generation_is_reproducible_and_covers_every_generator():
 
 @pytest.mark.skipif(not (vnner.DEFAULT_MODEL_DIR / "config.json").is_file(), reason="no embedded model")
 def test_fifty_inputs_pass(capsys):
-    report = fuzz(50, seed=7, sample=0.2, slow=60.0, log=None)  # time limits belong to the full run, not CI load
+    report = fuzz(50, seed=7, sample=0.2, slow=60.0, log=None)  # time limits belong to the full run, not to CI load
     assert {k: report[k] for k in PROBLEMS} == dict.fromkeys(PROBLEMS, 0), report["examples"]
     assert main(["-n", "10", "--seed", "1", "--slow", "60", "--quiet"]) == 0
     assert '"crashes": 0' in capsys.readouterr().out

@@ -17,7 +17,11 @@ words, and real-looking news sentences mixed with noise).  Each input is run
 Counted: crashes (any exception), overlaps (entities unsorted or overlapping), offset violations
 (``text[e.start:e.end] != e.text``, empty, out of range or untrimmed spans, unknown labels, scores
 outside [0, 1]), batch-dependence mismatches (entities or scores that differ between the runs
-above; scores within ``--score-tolerance``) and inputs slower than ``--slow`` seconds alone.
+above; scores within ``--score-tolerance``) and slow inputs: alone, slower than ``--slow`` seconds
+plus the normal time of their size (``--rate`` tokens per second, tokens being runs of word
+characters and single punctuation marks: a 10 KB run of ``;`` is 10,000 words for the model).
+``--jobs`` splits the groups of inputs over processes (the counts are the same; times are per
+process).
 The exit status is 1 if any count is non-zero, else 0.
 """
 
@@ -26,6 +30,7 @@ from __future__ import annotations
 import argparse
 import json
 import random
+import re
 import sys
 import time
 import traceback
@@ -65,6 +70,10 @@ EXPANDING = ["\u0958", "\u0959", "\u095a", "\u095b", "\u095c", "\u095d", "\u095e
 EMOJI = ["😀", "👍🏽", "👨‍👩‍👧‍👦", "🇻🇳", "❤️", "🏳️‍🌈", "1️⃣", "🧑🏿‍🚀", "\U0001f9ff", "☺\ufe0e", "🫠"]
 PUNCT = list(";:,.!?()[]{}<>\"'`«»“”‘’/\\|-_=+*&^%$#@~") + ["...", "--", "==>", "->", "…"]
 PROTOCOLS = ["http://", "https://", "ftp://", "http:", "www.", "a.com/", "x.vn/", "http://a", "mailto:"]
+
+
+MAX_LENGTH = 10_000  # the longest single run a generator makes (characters)
+_TOKENS = re.compile(r"\w+|[^\w\s]")
 
 
 def _random_char(rng: random.Random) -> str:
@@ -130,7 +139,7 @@ def gen_url(rng):
     n = rng.choice([5, 20, 40, 200, 1000]) if rng.random() < 0.97 else 9000
     run = "".join(rng.choice(PUNCT + ["a", "1", "("]) for _ in range(n)) if rng.random() < 0.5 else \
         rng.choice([";", ".", ")", "((a)", "a.", "1.", "a.b-", "(", "x@", ":", "/"]) * n
-    text = rng.choice(PROTOCOLS) + run
+    text = (rng.choice(PROTOCOLS) + run)[:MAX_LENGTH]
     return f"{rng.choice(SENTENCES)} {text} {rng.choice(NAMES)}" if rng.random() < 0.5 else text
 
 
@@ -138,12 +147,12 @@ def gen_long_word(rng):
     n = rng.choice([100, 500, 3000]) if rng.random() < 0.9 else 9000
     word = "".join(rng.choice(VIET + VIET.upper() + "0123456789") for _ in range(n)) if rng.random() < 0.5 \
         else rng.choice(["a", "Nghệ", "x1", "đ"]) * (n // 4)
-    return f"Ông {rng.choice(NAMES)} {word} {rng.choice(POSITIONS)}."
+    return f"Ông {rng.choice(NAMES)} {word[:MAX_LENGTH]} {rng.choice(POSITIONS)}."
 
 
 def gen_many_words(rng):
     start = rng.randrange(10**6)
-    n = rng.randrange(50, 400) if rng.random() < 0.9 else 2000
+    n = rng.randrange(50, 400) if rng.random() < 0.9 else 1000
     return " ".join(f"x{i}{rng.choice(['.', '', ',', '_a'])}" for i in range(start, start + n))
 
 
@@ -217,7 +226,8 @@ SLOW_GENERATORS = {"url", "long_word", "many_words"}
 
 
 def fuzz(n: int, seed: int, *, model=None, group: int = 16, alone: float = 0.3, long: int = 2000,
-         sample: float = 0.05, slow: float = 5.0, tolerance: float = 1e-4, show: int = 3, log=sys.stderr) -> dict:
+         sample: float = 0.05, slow: float = 2.0, rate: float = 1000.0, tolerance: float = 1e-4, show: int = 3,
+         part: tuple[int, int] = (0, 1), log=sys.stderr) -> dict:
     from vnner import load_model
 
     nm = load_model(model)
@@ -226,7 +236,7 @@ def fuzz(n: int, seed: int, *, model=None, group: int = 16, alone: float = 0.3, 
     rng = random.Random(seed + 1)
     counts: Counter = Counter()
     examples: dict[str, list] = {}
-    slowest = (0.0, "", "")
+    slowest = slowest_excess = (0.0, "", "")
 
     def record(kind: str, gen: str, text: str, detail: str) -> None:
         counts[kind] += 1
@@ -235,7 +245,10 @@ def fuzz(n: int, seed: int, *, model=None, group: int = 16, alone: float = 0.3, 
             examples[kind].append({"generator": gen, "text": text[:300], "length": len(text), "detail": detail[:500]})
 
     started = time.perf_counter()
+    mine, parts = part
     for g in range(0, n, group):
+        if (g // group) % parts != mine:
+            continue
         batch = inputs[g:g + group]
         texts = [t for _, t in batch]
         try:
@@ -256,8 +269,11 @@ def fuzz(n: int, seed: int, *, model=None, group: int = 16, alone: float = 0.3, 
                 counts["run_alone"] += 1
                 if took > slowest[0]:
                     slowest = (took, gen, text)
-                if took > slow:
-                    record("slow", gen, text, f"{took:.2f} s")
+                tokens = len(_TOKENS.findall(text))
+                if took > slow + tokens / rate:
+                    record("slow", gen, text, f"{took:.2f} s for {tokens} tokens")
+                if took - tokens / rate > slowest_excess[0]:
+                    slowest_excess = (took - tokens / rate, gen, text)
                 runs[f"in a list of {len(texts)}"] = in_list
             else:
                 reference = in_list
@@ -285,15 +301,32 @@ def fuzz(n: int, seed: int, *, model=None, group: int = 16, alone: float = 0.3, 
         "inputs": n, "seed": seed, "model": nm.source,
         "crashes": counts["crashes"], "overlaps": counts["overlaps"],
         "offset_violations": counts["offset_violations"], "batch_mismatches": counts["batch_mismatches"],
-        "slow": counts["slow"], "slow_threshold_s": slow, "run_alone": counts["run_alone"],
+        "slow": counts["slow"], "slow_rule": f"> {slow} s + tokens / {rate:g} per s", "run_alone": counts["run_alone"],
         "slowest_input_s": round(slowest[0], 3), "slowest_input_generator": slowest[1],
-        "slowest_input_length": len(slowest[2]), "wall_s": round(time.perf_counter() - started, 1),
+        "slowest_input_length": len(slowest[2]),
+        "largest_excess_s": round(slowest_excess[0], 3), "largest_excess_generator": slowest_excess[1],
+        "largest_excess_length": len(slowest_excess[2]), "wall_s": round(time.perf_counter() - started, 1),
         "characters": sum(len(t) for _, t in inputs),
         "generators": dict(Counter(g for g, _ in inputs)), "examples": examples,
     }
 
 
 PROBLEMS = ("crashes", "overlaps", "offset_violations", "batch_mismatches", "slow")
+
+
+def merge(reports: list[dict]) -> dict:
+    """One report from those of the processes that each ran a share of the groups."""
+    out = dict(reports[0])
+    for key in (*PROBLEMS, "run_alone"):
+        out[key] = sum(r[key] for r in reports)
+    for prefix, key in (("slowest_input", "slowest_input_s"), ("largest_excess", "largest_excess_s")):
+        top = max(reports, key=lambda r: r[key])
+        out.update({k: v for k, v in top.items() if k.startswith(prefix)})
+    out["examples"] = {}
+    for r in reports:
+        for kind, found in r["examples"].items():
+            out["examples"].setdefault(kind, []).extend(found)
+    return out
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -305,20 +338,33 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--alone", type=float, default=0.3, help="share of inputs also run alone (timed, compared)")
     p.add_argument("--long", type=int, default=2000, help="inputs this long (characters) are always run alone")
     p.add_argument("--sample", type=float, default=0.05, help="share of inputs also run with batch_size 1 and 7")
-    p.add_argument("--slow", type=float, default=5.0, help="seconds above which one input counts as slow")
+    p.add_argument("--slow", type=float, default=2.0, help="seconds beyond the normal time that count as slow")
+    p.add_argument("--rate", type=float, default=1000.0, help="tokens per second assumed as normal time")
+    p.add_argument("--jobs", type=int, default=1, help="processes (groups of inputs are split between them)")
     p.add_argument("--score-tolerance", type=float, default=1e-4)
     p.add_argument("--show", type=int, default=3, help="examples kept per problem")
     p.add_argument("--out", type=Path, help="write the report as JSON here")
     p.add_argument("--quiet", action="store_true")
     args = p.parse_args(argv)
-    report = fuzz(args.n, args.seed, model=args.model, group=args.group, alone=args.alone, long=args.long,
-                  sample=args.sample, slow=args.slow,
-                  tolerance=args.score_tolerance, show=args.show, log=None if args.quiet else sys.stderr)
+    kwargs = dict(model=args.model, group=args.group, alone=args.alone, long=args.long, sample=args.sample,
+                  slow=args.slow, rate=args.rate, tolerance=args.score_tolerance, show=args.show)
+    started = time.perf_counter()
+    if args.jobs <= 1:
+        report = fuzz(args.n, args.seed, **kwargs, log=None if args.quiet else sys.stderr)
+    else:
+        from concurrent.futures import ProcessPoolExecutor
+
+        with ProcessPoolExecutor(args.jobs) as pool:
+            futures = [pool.submit(fuzz, args.n, args.seed, **kwargs, part=(i, args.jobs),
+                                   log=None if args.quiet or i else sys.stderr) for i in range(args.jobs)]
+            report = merge([f.result() for f in futures])
+    report["wall_s"] = round(time.perf_counter() - started, 1)
     text = json.dumps(report, ensure_ascii=False, indent=1)
     if args.out:
         args.out.write_text(text, encoding="utf-8")
     summary = {k: report[k] for k in ("inputs", *PROBLEMS, "run_alone", "slowest_input_s", "slowest_input_generator",
-                                      "slowest_input_length", "wall_s")}
+                                      "slowest_input_length", "largest_excess_s", "largest_excess_generator",
+                                      "wall_s")}
     print(json.dumps(summary))
     if any(report[k] for k in PROBLEMS):
         print(json.dumps(report["examples"], ensure_ascii=False, indent=1)[:20000], file=sys.stderr)
