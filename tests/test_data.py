@@ -60,7 +60,7 @@ def test_validate_reports_hash_mismatch_with_file_and_document(tmp_path, corpus,
     ann.write_text(json.dumps({"id": "train/000001", "sha256": "0" * 64, "entities": []}) + "\n")
     assert main(["--corpus", corpus, "validate", str(ann)]) == 1
     err = capsys.readouterr().err
-    assert f"{ann} (document train/000001): sha256" in err
+    assert f"{ann}:1 (document train/000001): sha256" in err
 
 
 def test_duplicate_document_across_files_is_an_error(tmp_path, corpus, capsys):

@@ -177,3 +177,84 @@ training: {{num_train_epochs: 1, per_device_train_batch_size: 4, learning_rate: 
         [{"soft_pos": [1], "soft_probs": [0.25, 0.75]}, {"soft_pos": [], "soft_probs": []}])
     assert padded["soft_mask"].tolist() == [[False, True, False, False], [False] * 4]
     assert padded["soft_targets"][0, 1].tolist() == [0.25, 0.75]
+
+
+@pytest.fixture(scope="module")
+def tiny_tokenizer(tiny_project):
+    from training.build_tokenizer import corpus_texts, train_tokenizer
+
+    root, corpus = tiny_project
+    path = root / "tok-own"
+    train_tokenizer(corpus_texts(str(corpus), None), vocab_size=200, min_frequency=1).save_pretrained(path)
+    return path
+
+
+def _tiny_config(root, tok, out, data: str, labels: str = "") -> "Path":
+    path = root / f"{out.name}.yaml"
+    path.write_text(f"""
+model_name_or_path: scratch
+tokenizer: {tok}
+init: scratch
+output_dir: {out}
+max_length: 16
+{labels}
+scratch: {{hidden_size: 16, num_hidden_layers: 1, num_attention_heads: 2, intermediate_size: 32,
+          max_position_embeddings: 40}}
+data: {data}
+training: {{num_train_epochs: 1, per_device_train_batch_size: 4, learning_rate: 0.001, logging_steps: 1}}
+""", encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize("fmt, suffix", [("jsonl", "jsonl"), ("conll", "conll"), ("wordtags", "jsonl"),
+                                         ("label-studio", "json"), ("doccano", "jsonl")])
+def test_training_reads_every_format_with_the_data_labels(tiny_project, tiny_tokenizer, tmp_path, fmt, suffix):
+    """A user's own file, own label (LOCATION) and no dev file: a held-out fraction is split off."""
+    from training.config import load_config
+    from training.train import train
+    from vnner.formats import Document, Span, read_documents, write_documents
+
+    root, corpus = tiny_project
+    docs = read_documents(root / "train.jsonl", corpus=corpus)
+    docs = [Document(d.id, d.text, [Span(s.start, s.end, "LOCATION" if s.label == "ORGANIZATION" else s.label)
+                                    for s in d.entities]) for d in docs]
+    own = tmp_path / f"own.{suffix}"
+    write_documents(own, docs, fmt)
+    out = tmp_path / "model"
+    results = train(load_config(_tiny_config(root, tiny_tokenizer, out,
+                                             f"{{train: {own}, dev: null, dev_fraction: 0.34}}")))
+    assert "LOCATION" in results["labels"] and "ORGANIZATION" not in results["labels"]
+    assert results["data"]["train"]["documents"] == 2 and results["data"]["dev"]["documents"] == 1
+    card = (out / "README.md").read_text()
+    assert str(own) in card and "LOCATION" in card and "VietNews" not in card
+    config = json.loads((out / "config.json").read_text())
+    assert "B-LOCATION" in config["label2id"]
+
+
+def test_training_without_dev_and_with_config_labels(tiny_project, tiny_tokenizer, tmp_path):
+    from training.config import load_config
+    from training.train import train
+
+    root, corpus = tiny_project
+    out = tmp_path / "model"
+    results = train(load_config(_tiny_config(root, tiny_tokenizer, out,
+                                             f"{{train: {root / 'train.jsonl'}, dev: null, corpus: {corpus}}}",
+                                             "labels: [PERSON, POSITION, ORGANIZATION, DATE, QUANTITY, EXTRA]")))
+    assert results["labels"][-1] == "EXTRA" and "dev_char_spans" not in results
+    assert (out / "model.safetensors").is_file()
+
+
+def test_bad_paths_fail_before_anything_is_written(tiny_project, tiny_tokenizer, tmp_path):
+    from training.config import ConfigError, load_config
+    from training.train import train
+
+    root, corpus = tiny_project
+    out = tmp_path / "never"
+    with pytest.raises(ConfigError, match="tokenizer.*does not exist.*no Hub request"):
+        load_config(_tiny_config(root, tmp_path / "runs" / "missing-tok", out, f"{{train: {root / 'train.jsonl'}}}"))
+    assert not out.exists()
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text('{"id": "x", "text": "ab", "entities": [{"start": 0, "end": 5, "label": "A"}]}\n')
+    with pytest.raises(ValueError, match="bad.jsonl:1"):
+        train(load_config(_tiny_config(root, tiny_tokenizer, out, f"{{train: {bad}, dev: null}}")))
+    assert not out.exists()  # a failed run leaves no empty output directory

@@ -142,9 +142,14 @@ def cmd_to_markup(args: argparse.Namespace) -> int:
 def cmd_validate(args: argparse.Namespace) -> int:
     entries = load_gold(split_files(args.files), args.corpus)
     bad = 0
+    lines = {}
+    for path in {p for p, _ in entries}:
+        for lineno, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+            if line.strip():
+                lines[(path, json.loads(line)["id"])] = lineno
     for path, doc in entries:
         for problem in validate_document(doc, doc.text):
-            print(f"{path} (document {doc.id}): {problem}", file=sys.stderr)
+            print(f"{path}:{lines.get((path, doc.id), '?')} (document {doc.id}): {problem}", file=sys.stderr)
             bad += 1
     n_ent = sum(len(d.entities) for _, d in entries)
     if bad:
