@@ -9,7 +9,9 @@ if start, end and label match), so it does not depend on any model's
 segmenter or tokenizer; seqeval's strict IOB2 figures over syllables are
 printed beside it.  Speed is end to end from raw text, each system in a fresh
 process: cold start (imports, loading and a first prediction on a short sentence),
-warm words/s and documents/s, p50/p95 latency per article, peak RSS, size on disk.  "Words" are whitespace-separated
+warm words/s and documents/s, p50/p95 latency per article, peak RSS, size on disk.
+For vnner systems on gold files that carry positions held, the relation P/R/F1
+(``vnner.evaluation.positions_scores``).  "Words" are whitespace-separated
 tokens of the raw text.
 
 Baselines: a CRF trained on the train file (``training/crf.py``; only when one is given:
@@ -180,6 +182,15 @@ def markdown(report: dict) -> str:
                   f"{sp['p95_latency_ms']:.0f}", f"{sp['cold_start_s']:.2f}", f"{sp['peak_rss_mb']:.0f}",
                   f"{row['size_mb']:.1f}" if row.get("size_mb") is not None else "–"]
         lines.append(f"| {name} | " + " | ".join(cells) + " |")
+    held = {name: row["positions_held"] for name, row in report["systems"].items() if row.get("positions_held")}
+    if held:
+        lines += ["", "Positions held (distinct person-position-organisation triples, on the articles carrying them): "
+                  "F1 linking from gold entities / end to end from the model's entities", "",
+                  "| system | articles | gold entities P / R / F1 | end to end P / R / F1 |", "|---|---|---|---|"]
+        for name, ph in held.items():
+            g, e = ph["gold_entities"], ph["end_to_end"]
+            lines.append(f"| {name} | {ph['documents']} | {g['precision']:.3f} / {g['recall']:.3f} / {g['f1']:.3f} "
+                         f"| {e['precision']:.3f} / {e['recall']:.3f} / {e['f1']:.3f} |")
     ref = report.get("phobert_base_speed_ratio")
     if ref:
         lines += ["", "Throughput relative to the PhoBERT-base-size model (random weights, same pipeline): "
@@ -215,7 +226,7 @@ def benchmark(models: list[str], gold: str | Path, *, train: str | Path | None =
     """
     from training.crf import train_crf
     from training.dataset import read_split
-    from vnner.evaluation import score
+    from vnner.evaluation import positions_scores, score
     from vnner.formats import labels_of
 
     docs_obj = read_split(gold, corpus, fmt)[:max_docs]
@@ -260,6 +271,10 @@ def benchmark(models: list[str], gold: str | Path, *, train: str | Path | None =
                 scores = score(docs_obj, preds, labels)
                 row["char_spans"], row["partial"] = scores["strict"], scores["partial"]
                 row["seqeval"] = seqeval_scores(docs, preds)
+                if kind == "vnner":
+                    positions = positions_scores(docs_obj, preds)
+                    if positions is not None:
+                        row["positions_held"] = positions
             report["systems"][name] = row
     ref = next((r for n, r in report["systems"].items() if n.startswith("phobert-base-size")), None)
     if ref:

@@ -28,9 +28,58 @@ def score(docs: Sequence[Document], predicted: Sequence[Sequence[tuple[int, int,
 
 
 def evaluate_model(model, docs: Sequence[Document], *, batch_size: int = 32, progress: bool = False) -> dict:
-    """Run ``model`` (a :class:`vnner.NerModel`) over the documents' text and score it."""
+    """Run ``model`` (a :class:`vnner.NerModel`) over the documents' text and score it (with positions held
+    when the documents carry them)."""
     results = model.predict([d.text for d in docs], batch_size=batch_size, progress=progress) if docs else []
-    return score(docs, [[(e.start, e.end, e.label) for e in ents] for ents in results])
+    predicted = [[(e.start, e.end, e.label) for e in ents] for ents in results]
+    report = score(docs, predicted)
+    positions = positions_scores(docs, predicted)
+    if positions is not None:
+        report["positions_held"] = positions
+    return report
+
+
+def _entities(text: str, spans) -> list:
+    from vnner.decode import Entity
+
+    return [Entity(text[s:e], label, s, e, 1.0) for s, e, label in spans]
+
+
+def positions_scores(docs: Sequence[Document], predicted: Sequence[Sequence[tuple[int, int, str]]] | None = None,
+                     ) -> dict | None:
+    """Positions-held P/R/F1 (distinct triples per document, ``vnner.scoring``) on the documents that carry
+    relations: ``{"documents", "gold_entities": {...}, "end_to_end": {...}}`` (``end_to_end`` only with
+    ``predicted`` spans, one list per document of ``docs``); ``None`` when no document carries any."""
+    from vnner.positions import link_positions
+    from vnner.scoring import position_triples, positions_held_scores
+
+    if predicted is not None and len(predicted) != len(docs):
+        raise ValueError(f"{len(docs)} gold documents but {len(predicted)} predicted")
+    keep = [k for k, d in enumerate(docs) if d.positions_held is not None]
+    if not keep:
+        return None
+    gold, from_gold, end_to_end = [], [], []
+    for k in keep:
+        d = docs[k]
+        gold.append(position_triples(d.text, d.positions_held))
+        links = link_positions(d.text, _entities(d.text, gold_spans([d])[0]))
+        from_gold.append(position_triples(d.text, [_Record(r) for r in links]))
+        if predicted is not None:
+            links = link_positions(d.text, _entities(d.text, predicted[k]))
+            end_to_end.append(position_triples(d.text, [_Record(r) for r in links]))
+    out = {"documents": len(keep), "gold_entities": positions_held_scores(gold, from_gold)}
+    if predicted is not None:
+        out["end_to_end"] = positions_held_scores(gold, end_to_end)
+    return out
+
+
+class _Record:
+    """A :class:`vnner.positions.PositionHeld` as the (start, end) spans ``position_triples`` reads."""
+
+    def __init__(self, r) -> None:
+        self.person = (r.person.start, r.person.end)
+        self.position = (r.position.start, r.position.end)
+        self.organization = (r.organization.start, r.organization.end) if r.organization else None
 
 
 def table(report: dict) -> str:
@@ -40,4 +89,17 @@ def table(report: dict) -> str:
         s, p = report["strict"][label], report["partial"][label]
         rows.append(f"| {label} | {s['precision']:.4f} | {s['recall']:.4f} | {s['f1']:.4f} | {p['f1']:.4f} "
                     f"| {s['support']} |")
+    if report.get("positions_held"):
+        rows += ["", positions_table(report["positions_held"])]
+    return "\n".join(rows)
+
+
+def positions_table(ph: dict) -> str:
+    """Positions held (distinct person-position-organisation triples) as a Markdown table."""
+    rows = [f"Positions held ({ph['documents']} documents with relations; triples, former not scored):", "",
+            "| linking from | precision | recall | F1 | support |", "|---|---|---|---|---|"]
+    for key, name in (("gold_entities", "gold entities"), ("end_to_end", "model entities (end to end)")):
+        if key in ph:
+            s = ph[key]
+            rows.append(f"| {name} | {s['precision']:.4f} | {s['recall']:.4f} | {s['f1']:.4f} | {s['support']} |")
     return "\n".join(rows)

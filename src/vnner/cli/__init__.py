@@ -1,6 +1,7 @@
 """The ``vnner`` command: one verb per job.
 
-    vnner predict TEXT|FILE...|-|--jsonl FILE    entities (json, jsonl, conll, label-studio, doccano)
+    vnner predict TEXT|FILE...|-|--jsonl FILE    entities (json, jsonl, conll, label-studio, doccano, html)
+    vnner positions TEXT|FILE...|--jsonl FILE    positions held: who holds which office (json, jsonl, csv)
     vnner evaluate --gold FILE [--model M ...]   strict span scores on your held-out file
     vnner convert IN OUT [--from F] [--to F]     annotated documents between formats
 
@@ -13,10 +14,10 @@ from __future__ import annotations
 import argparse
 import sys
 
-from vnner.cli import convert, evaluate, predict
+from vnner.cli import convert, evaluate, positions, predict
 from vnner.cli.common import InputError, ModelLoadError, fail
 
-VERBS = {"predict": predict, "evaluate": evaluate, "convert": convert}
+VERBS = {"predict": predict, "positions": positions, "evaluate": evaluate, "convert": convert}
 
 
 class _Parser(argparse.ArgumentParser):

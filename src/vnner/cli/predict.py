@@ -16,7 +16,8 @@ an interrupted run (Ctrl-C, a closed pipe) leaves every finished document writte
 Output shapes (one per format, whatever the number of inputs):
 ``json`` a list of ``{"id", "entities": [...]}``; ``jsonl`` one such object per line;
 ``conll`` syllable-level IOB2; ``label-studio`` tasks with the entities as predictions;
-``doccano`` JSONL with ``label``.  (Before 0.2, ``json`` printed a bare entity list for
+``doccano`` JSONL with ``label``; ``html`` one self-contained page (entities highlighted, positions
+held beside each text) written at the end.  (Before 0.2, ``json`` printed a bare entity list for
 a single input: read ``result[0]["entities"]`` instead.)
 """
 
@@ -31,7 +32,7 @@ from pathlib import Path
 
 from vnner.cli.common import InputError, add_model_options, load, write_text
 
-FORMATS = ("json", "jsonl", "conll", "label-studio", "doccano")
+FORMATS = ("json", "jsonl", "conll", "label-studio", "doccano", "html")
 GROUP_DOCS, GROUP_CHARS = 32, 200_000  # documents tagged together (batching across them), then written
 
 
@@ -155,9 +156,12 @@ class Writer:
     def __init__(self, fmt: str, out) -> None:
         self.fmt, self.out, self.count = fmt, out, 0
         self.listed = fmt in ("json", "label-studio")
+        self.pages: list = []  # html: (id, text, entities), one page written by close
 
     def write(self, doc_id: str, text: str, entities) -> None:
-        if self.fmt == "conll":
+        if self.fmt == "html":
+            self.pages.append((doc_id, text, list(entities)))
+        elif self.fmt == "conll":
             from vnner.formats.conll import document_lines
 
             write_text(self.out, "\n".join(document_lines(_document(doc_id, text, entities))) + "\n")
@@ -179,6 +183,13 @@ class Writer:
         self.out.flush()
 
     def close(self) -> None:
+        if self.fmt == "html":
+            from vnner.html import render_html
+            from vnner.positions import link_positions
+
+            write_text(self.out, render_html([t for _, t, _ in self.pages], [e for _, _, e in self.pages],
+                                             [link_positions(t, e) for _, t, e in self.pages],
+                                             ids=[i for i, _, _ in self.pages]))
         if self.listed:
             self.out.write("[\n]\n" if self.count == 0 else "\n]\n")
         self.out.flush()

@@ -1,0 +1,144 @@
+"""``vnner positions``: who holds which office, from texts, files, folders, stdin or JSONL.
+
+    vnner positions "Ông Thái Thanh Quý, Bí thư Tỉnh ủy Nghệ An, phát biểu."
+    vnner positions article1.txt article2.txt --format csv > positions.csv
+    vnner positions --jsonl articles.jsonl --format jsonl
+
+Inputs are read exactly as ``vnner predict`` reads them (same options).  Each document is
+tagged by the model once, then its entities are linked (:func:`vnner.positions.link_positions`).
+
+Output shapes: ``json`` a list of ``{"id", "positions_held": [...]}``; ``jsonl`` one such object
+per line; ``csv`` one row per record with the columns ``id, person, position, organization,
+former, person_start, person_end, position_start, position_end, organization_start,
+organization_end`` (offsets index the document's text; empty organization when none).
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import io
+import sys
+
+from vnner.cli import predict as _predict
+from vnner.cli.common import InputError, add_model_options, load, write_text
+
+FORMATS = ("json", "jsonl", "csv")
+CSV_COLUMNS = ("id", "person", "position", "organization", "former", "person_start", "person_end",
+               "position_start", "position_end", "organization_start", "organization_end")
+
+
+def add_parser(sub) -> None:
+    p = sub.add_parser("positions", help="who holds which office (positions held) in texts or files",
+                       description=__doc__.split("\n\n")[0], formatter_class=argparse.RawDescriptionHelpFormatter,
+                       epilog="\n\n".join(__doc__.split("\n\n")[1:]))
+    p.add_argument("inputs", nargs="*", help="texts, files, folders, or '-' for stdin")
+    p.add_argument("--jsonl", metavar="FILE", help="read documents as JSONL lines {'id', 'text'} ('-' for stdin)")
+    p.add_argument("--text", action="store_true", help="treat every argument as text, never as a file name")
+    p.add_argument("-r", "--recursive", action="store_true", help="read folders' *.txt files recursively")
+    p.add_argument("--encoding", default="utf-8", help="encoding of files and stdin (default utf-8)")
+    p.add_argument("--skip-bad", action="store_true",
+                   help="report a bad JSONL record or unreadable file and go on (default: stop there)")
+    p.add_argument("--format", choices=FORMATS, default="json")
+    add_model_options(p)
+    p.add_argument("--no-progress", action="store_true", help="no progress bar")
+
+
+def record(r) -> dict:
+    """A :class:`vnner.positions.PositionHeld` as JSON: each mention with its text and offsets."""
+    def mention(e):
+        return None if e is None else {"text": e.text, "start": e.start, "end": e.end}
+
+    return {"person": mention(r.person), "position": mention(r.position),
+            "organization": mention(r.organization), "former": r.former}
+
+
+def csv_row(doc_id: str, r) -> list:
+    org = r.organization
+    return [doc_id, r.person.text, r.position.text, org.text if org else "", "true" if r.former else "false",
+            r.person.start, r.person.end, r.position.start, r.position.end,
+            org.start if org else "", org.end if org else ""]
+
+
+class Writer:
+    def __init__(self, fmt: str, out) -> None:
+        self.fmt, self.out, self.count = fmt, out, 0
+
+    def write(self, doc_id: str, records) -> None:
+        if self.fmt == "csv":
+            buf = io.StringIO()
+            w = csv.writer(buf, lineterminator="\n")
+            if self.count == 0:
+                w.writerow(CSV_COLUMNS)
+            for r in records:
+                w.writerow(csv_row(doc_id, r))
+            write_text(self.out, buf.getvalue())
+        else:
+            obj = {"id": doc_id, "positions_held": [record(r) for r in records]}
+            if self.fmt == "jsonl":
+                write_text(self.out, _predict._dumps(obj) + "\n")
+            else:
+                write_text(self.out, ("[\n" if self.count == 0 else ",\n") + _predict._dumps(obj, indent=2))
+        self.count += 1
+        self.out.flush()
+
+    def close(self) -> None:
+        if self.fmt == "json":
+            self.out.write("[\n]\n" if self.count == 0 else "\n]\n")
+        elif self.fmt == "csv" and self.count == 0:
+            self.out.write(",".join(CSV_COLUMNS) + "\n")
+        self.out.flush()
+
+
+def run(args: argparse.Namespace) -> int:
+    from vnner.cli.common import ModelLoadError
+    from vnner.positions import link_positions
+
+    plan = _predict.plan_inputs(args)  # usage errors before the model loads
+    skipped = []
+
+    def report(exc):
+        skipped.append(exc)
+        print(f"vnner: skipped: {exc}", file=sys.stderr)
+
+    model = load(args.model, args.device)
+    writer = Writer(args.format, sys.stdout)
+    group: list[tuple[str, str]] = []
+
+    def flush():
+        if not group:
+            return
+        try:
+            results = model.predict([t for _, t in group], batch_size=args.batch_size)
+        except (RuntimeError, ValueError) as exc:
+            raise ModelLoadError(f"the model failed on {group[0][0]}...: {exc}") from None
+        for (doc_id, text), ents in zip(group, results):
+            writer.write(doc_id, link_positions(text, ents))
+        group.clear()
+
+    try:
+        size = 0
+        for doc_id, text in _predict.iter_documents(plan, args, report):
+            group.append((doc_id, text))
+            size += len(text)
+            if len(group) >= _predict.GROUP_DOCS or size >= _predict.GROUP_CHARS:
+                flush()
+                size = 0
+        flush()
+        writer.close()
+    except BrokenPipeError:
+        _predict._quiet_stdout()
+        return 0
+    except KeyboardInterrupt:
+        try:
+            writer.close()
+        except BrokenPipeError:
+            _predict._quiet_stdout()
+        return 130
+    except InputError:
+        flush()
+        writer.close()
+        raise
+    if skipped:
+        print(f"vnner: {len(skipped)} input(s) skipped (see above)", file=sys.stderr)
+    return 0

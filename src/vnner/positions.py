@@ -1,0 +1,335 @@
+"""Positions held: who holds which office, in which body (issue #14).
+
+A record links a PERSON mention to a POSITION mention the text attaches to that
+person, and to the ORGANIZATION span directly after the title (only spaces
+between), as the shared guideline's section "Positions held" defines it.
+
+:func:`link_positions` works on the entities of one document (gold ones, or a
+model's) with rules over the entity sequence and the punctuation between them,
+inside one sentence at a time (:func:`vnner.segment.sentence_spans`, with a line
+broken after ``TP.`` joined back, hard case 35):
+
+- a *title* is a POSITION with the ORGANIZATION that directly follows it;
+- titles joined by ``,`` ``-`` ``kiêm`` ``và`` (optionally under ``nguyên``/``cựu``) form a
+  *group*, attached as a whole: to the PERSON right after it (``Bí thư Tỉnh ủy [A]``,
+  ``... đối với ông [A]``), else to the PERSON before it when the words between are an
+  apposition or a predicate (``[A], Bí thư ...``, ``[A] (nguyên ...``, ``[A] được bầu
+  giữ chức ...``, ``[A] là ...``); a list ``A, T1 O1; B, T2 O2`` gives each item its own;
+- ``nguyên``/``cựu`` before a title marks it and the rest of its group ``former``.
+
+:func:`positions_held` runs the default (or a given) model and links its entities.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from vnner.decode import Entity
+
+__all__ = ["PositionHeld", "link_positions", "positions_held", "sentence_bounds"]
+
+
+@dataclass(frozen=True)
+class PositionHeld:
+    """``person`` holds (or, with ``former``, held) ``position`` in ``organization`` (``None``: not named)."""
+
+    person: Entity
+    position: Entity
+    organization: Entity | None
+    former: bool
+
+
+# ---- sentences -------------------------------------------------------------------------------
+
+_TP_BREAK = re.compile(r"(?:\bTP|\bTp|\btp)\.\s*$")
+
+
+def sentence_bounds(text: str) -> list[tuple[int, int]]:
+    """Sentence spans of ``text`` (vnner.segment's splitter); a line broken right after ``TP.``
+    continues on the next line (hard case 35)."""
+    from vnner.segment import sentence_spans
+
+    spans: list[list[int]] = []
+    for start, end in sentence_spans(text):
+        if spans and _TP_BREAK.search(text[spans[-1][0]:spans[-1][1]]) and "\n" in text[spans[-1][1]:start] \
+                and text[spans[-1][1]:start].count("\n") == 1:
+            spans[-1][1] = end
+        else:
+            spans.append([start, end])
+    return [(s, e) for s, e in spans]
+
+
+# ---- gaps between mentions -------------------------------------------------------------------
+
+_HONORIFIC = r"(?:đồng chí|đ/c|ông|bà|anh|chị|cô|thầy|cụ|đồng chí|GS\.?|PGS\.?|TS\.?|ThS\.?|BS\.?|GS\.TS\.?|PGS\.TS\.?)"
+_SP = r"[ \t\u00a0]*"
+# between a title group and the person it names, title first
+_FORWARD = re.compile(
+    rf"^{_SP}(?:(?:,|:){_SP})?(?:(?:là|với|đối với|của|cho|thay|về|gồm)\s+)?(?:{_HONORIFIC}\s+){{0,2}}$",
+    re.IGNORECASE)
+_FORWARD_TIGHT = re.compile(rf"^{_SP}(?:{_HONORIFIC}\s+){{0,2}}$", re.IGNORECASE)
+# between titles of one group
+_CHAIN = re.compile(
+    rf"^{_SP}(?:[,\-–—]|kiêm|và|;)?{_SP}(?:(?:nguyên|cựu|tân|kiêm|và|hiện là|đồng thời là|kiêm nhiệm)\s+)*$",
+    re.IGNORECASE)
+_FORMER = re.compile(r"(?:^|\s|\(|,|-|–)(?:nguyên|cựu)\s*$", re.IGNORECASE)
+_NOT_FORMER = re.compile(r"(?:hiện là|hiện nay là|nay là|đương kim)", re.IGNORECASE)
+# between a person and the title group after it
+_BACKWARD_PUNCT = re.compile(rf"^{_SP}(?:[,\-–—(:]{_SP})*(?:(?:nguyên|cựu|tân|hiện là|là)\s+)*$", re.IGNORECASE)
+_PREDICATE = re.compile(
+    r"(?:\blà|\blàm|giữ chức|giữ cương vị|cương vị|chức vụ|chức danh|được bầu|bầu|bổ nhiệm|trở thành|"
+    r"cách chức|miễn nhiệm|thôi giữ|thôi làm|đình chỉ|bãi nhiệm|phân công|điều động|đảm nhận|đảm nhiệm|"
+    r"kiêm|tái đắc cử|đắc cử|giới thiệu|đề cử|chỉ định|phê chuẩn|hiện là|từng|khi đó là|lúc đó là|"
+    r"nguyên|cựu|tân)(?:\s+\S+){0,6}\s*$",
+    re.IGNORECASE)
+_STOP = re.compile(r"[;.!?]|\bvà\b|\bcùng\b|\bvới\b|\bcủa\b|\bthay\b", re.IGNORECASE)
+
+
+@dataclass
+class _Title:
+    position: Entity
+    organization: Entity | None
+
+    @property
+    def start(self) -> int:
+        return self.position.start
+
+    @property
+    def end(self) -> int:
+        return (self.organization or self.position).end
+
+
+def _titles(text: str, ents: list[Entity]) -> list[_Title]:
+    out = []
+    for k, e in enumerate(ents):
+        if e.label != "POSITION":
+            continue
+        org = None
+        if k + 1 < len(ents) and ents[k + 1].label == "ORGANIZATION":
+            gap = text[e.end:ents[k + 1].start]
+            if gap and not gap.strip(" \t\u00a0"):
+                org = ents[k + 1]
+        elif k + 1 < len(ents) and ents[k + 1].start == e.end and ents[k + 1].label == "ORGANIZATION":
+            org = ents[k + 1]
+        out.append(_Title(e, org))
+    return out
+
+
+def _former(text: str, nodes: list, t: int) -> bool:
+    """``nguyên``/``cựu`` before this title, or before an earlier title of its list (hard case 33)."""
+    i = t
+    for _ in range(64):
+        lead = text[nodes[i - 1].end if i > 0 else max(0, nodes[i].start - 40):nodes[i].start]
+        if _NOT_FORMER.search(lead):
+            return False
+        if _FORMER.search(lead):
+            return True
+        if i > 0 and not isinstance(nodes[i - 1], Entity) and _CHAIN.match(lead):
+            i -= 1
+            continue
+        return False
+    return False
+
+
+def _link_sentence(text: str, ents: list[Entity], titles: list[_Title] | None = None) -> list[PositionHeld]:
+    titles = _titles(text, ents) if titles is None else titles
+    persons = [e for e in ents if e.label == "PERSON"]
+    if not titles or not persons:
+        return []
+    nodes: list = sorted([*persons, *titles], key=lambda n: n.start)
+    groups: list[list[int]] = []  # runs of titles joined by list punctuation
+    for i, n in enumerate(nodes):
+        if isinstance(n, Entity):
+            continue
+        if groups and groups[-1][-1] == i - 1 and _CHAIN.match(text[nodes[i - 1].end:n.start]):
+            groups[-1].append(i)
+        else:
+            groups.append([i])
+    out: list[PositionHeld] = []
+    for g in groups:
+        first, last = g[0], g[-1]
+        fwd = bwd = None
+        if last + 1 < len(nodes) and isinstance(nodes[last + 1], Entity):
+            gap = text[nodes[last].end:nodes[last + 1].start]
+            if _FORWARD.match(gap):
+                fwd = (nodes[last + 1], bool(_FORWARD_TIGHT.match(gap)))
+        if first > 0 and isinstance(nodes[first - 1], Entity):
+            gap = text[nodes[first - 1].end:nodes[first].start]
+            if _BACKWARD_PUNCT.match(gap) or (_PREDICATE.search(gap) and not _STOP.search(gap)):
+                bwd = nodes[first - 1]
+        for k, i in enumerate(g):
+            if fwd and bwd:
+                person = fwd[0] if (k == len(g) - 1 and fwd[1]) else bwd
+            elif fwd:
+                person = fwd[0]
+            elif bwd:
+                person = bwd
+            else:
+                continue
+            t = nodes[i]
+            out.append(PositionHeld(person, t.position, t.organization, _former(text, nodes, i)))
+    return out
+
+
+_WORD = re.compile(r"\w+|[^\w\s]")
+_MAX_GAP = 800  # characters between a person and a title scored as a pair
+
+
+def _words(text: str, lo: int, hi: int, ents: list[Entity]) -> list[str]:
+    """Lowercased words and punctuation of ``text[lo:hi]``, entities inside replaced by ``<LABEL>``."""
+    out, cur = [], lo
+    for e in ents:
+        if e.end <= lo or e.start >= hi:
+            continue
+        out.extend(w.lower() for w in _WORD.findall(text[cur:max(cur, e.start)]))
+        out.append("<" + e.label[:3] + ">")
+        cur = max(cur, e.end)
+    out.extend(w.lower() for w in _WORD.findall(text[cur:hi]))
+    return out
+
+
+def pair_features(text: str, ents: list[Entity], nodes: list, p: int, t: int, rule: bool) -> dict[str, float]:
+    """Features of the pair (``nodes[p]`` a PERSON, ``nodes[t]`` a title) inside one sentence."""
+    person, title = nodes[p], nodes[t]
+    fwd = t < p  # title first
+    d = "T>P" if fwd else "P>T"
+    lo, hi = (title.end, person.start) if fwd else (person.end, title.start)
+    gap = _words(text, lo, hi, ents)
+    between = nodes[min(p, t) + 1:max(p, t)]
+    n_per = sum(isinstance(n, Entity) for n in between)
+    n_tit = len(between) - n_per
+    f: dict[str, float] = {f"dir={d}": 1.0, f"{d}:nper={min(n_per, 3)}": 1.0, f"{d}:ntit={min(n_tit, 4)}": 1.0,
+                           f"rule={rule}": 1.0, f"{d}:rule={rule}": 1.0}
+    if len(gap) <= 8:
+        f[f"{d}:gap=" + " ".join(gap)] = 1.0
+    else:
+        f[f"{d}:gaplong"] = 1.0
+        f[f"{d}:gaphead=" + " ".join(gap[:3])] = 1.0
+        f[f"{d}:gaptail=" + " ".join(gap[-3:])] = 1.0
+    for w in set(gap):
+        f[f"{d}:w={w}"] = 1.0
+    for a, b in zip(gap, gap[1:]):
+        f[f"{d}:bi={a}_{b}"] = 1.0
+    f[f"{d}:len={min(len(gap), 20) // 3}"] = 1.0
+    before_t = _words(text, max(0, title.start - 30), title.start, ents)[-2:]
+    before_p = _words(text, max(0, person.start - 30), person.start, ents)[-2:]
+    after_p = _words(text, person.end, person.end + 30, ents)[:2]
+    after_t = _words(text, title.end, title.end + 30, ents)[:2]
+    f[f"{d}:bt=" + " ".join(before_t)] = 1.0
+    f[f"{d}:bp=" + " ".join(before_p)] = 1.0
+    f[f"{d}:ap=" + " ".join(after_p)] = 1.0
+    f[f"{d}:at=" + " ".join(after_t)] = 1.0
+    if before_t:
+        f[f"{d}:bt1=" + before_t[-1]] = 1.0
+    if after_p:
+        f[f"{d}:ap1=" + after_p[0]] = 1.0
+    # nearest on its side
+    f[f"{d}:adjacent={len(between) == 0}"] = 1.0
+    f[f"org={title.organization is not None}"] = 1.0
+    return f
+
+
+def _candidates(text: str, ents: list[Entity]):
+    """``(nodes, pairs)`` of one sentence: pairs ``(p, t, rule_says_linked)`` of a person and a title."""
+    titles = _titles(text, ents)
+    persons = [e for e in ents if e.label == "PERSON"]
+    if not titles or not persons:
+        return [], []
+    nodes = sorted([*persons, *titles], key=lambda n: n.start)
+    ruled = {(id(r.person), id(r.position)) for r in _link_sentence(text, ents, titles=titles)}
+    pairs = []
+    for p, n in enumerate(nodes):
+        if not isinstance(n, Entity):
+            continue
+        for step in (-1, 1):  # outwards from the person, up to _MAX_GAP characters away
+            t = p + step
+            while 0 <= t < len(nodes) and (n.start - nodes[t].end if step < 0 else nodes[t].start - n.end) <= _MAX_GAP:
+                m = nodes[t]
+                if not isinstance(m, Entity):
+                    pairs.append((p, t, (id(n), id(m.position)) in ruled))
+                t += step
+    pairs.sort(key=lambda x: (x[1], x[0]))
+    return nodes, pairs
+
+
+def _sentences(text: str, entities: Sequence[Entity]):
+    ents = sorted((e for e in entities if e.label in ("PERSON", "POSITION", "ORGANIZATION")),
+                  key=lambda e: (e.start, e.end))
+    if not any(e.label == "POSITION" for e in ents) or not any(e.label == "PERSON" for e in ents):
+        return
+    k = 0
+    for s_start, s_end in sentence_bounds(text):
+        while k < len(ents) and ents[k].start < s_start:
+            k += 1
+        j = k
+        while j < len(ents) and ents[j].start < s_end:
+            j += 1
+        if j > k:
+            yield ents[k:j]
+        k = j
+
+
+def _score(features: dict[str, float], weights: dict[str, float], bias: float) -> float:
+    import math
+
+    z = bias + sum(weights.get(k, 0.0) * v for k, v in features.items())
+    return 1.0 / (1.0 + math.exp(-max(-50.0, min(50.0, z))))
+
+
+THRESHOLD = 0.5
+
+
+def link_positions(text: str, entities: Sequence[Entity], *, method: str = "learned") -> list[PositionHeld]:
+    """Positions held that ``text`` states, from its ``entities`` (sorted or not), one record per title
+    and person, in text order, never across sentences.  ``method="rules"`` uses the rules alone;
+    ``"learned"`` (default) scores every person-title pair of a sentence with a logistic model
+    trained on the train split's relations (rules' verdict as a feature) and keeps, for each title,
+    the best person when its probability passes :data:`THRESHOLD`."""
+    out: list[PositionHeld] = []
+    weights = bias = None
+    if method == "learned":
+        from vnner._positions_weights import BIAS, WEIGHTS
+
+        weights, bias = WEIGHTS, BIAS
+    elif method != "rules":
+        raise ValueError(f"method must be 'learned' or 'rules', got {method!r}")
+    for ents in _sentences(text, entities):
+        if weights is None:
+            out.extend(_link_sentence(text, ents))
+            continue
+        nodes, pairs = _candidates(text, ents)
+        best: dict[int, tuple[float, int]] = {}
+        for p, t, rule in pairs:
+            prob = _score(pair_features(text, ents, nodes, p, t, rule), weights, bias)
+            if prob >= THRESHOLD and (t not in best or prob > best[t][0]):
+                best[t] = (prob, p)
+        for t in sorted(best):
+            p = best[t][1]
+            out.append(PositionHeld(nodes[p], nodes[t].position, nodes[t].organization, _former(text, nodes, t)))
+    seen, unique = set(), []
+    for r in out:
+        key = (r.person, r.position, r.organization)
+        if key not in seen:
+            seen.add(key)
+            unique.append(r)
+    return unique
+
+
+def positions_held(texts: str | Sequence[str], *, model=None, batch_size: int = 32):
+    """Positions held in ``texts`` (a str gives a list, a list of str a list of lists): the entities of one
+    model run per document (``model``: a :class:`vnner.NerModel`, a path or Hub id, ``None`` for the
+    embedded default), then :func:`link_positions`."""
+    from vnner import load_model
+    from vnner.model import NerModel, check_batch_size, check_texts
+
+    if not isinstance(texts, str):
+        check_texts(texts)
+    check_batch_size(batch_size)
+    nm = model if isinstance(model, NerModel) else load_model(model)
+    if isinstance(texts, str):
+        return link_positions(texts, nm.predict(texts, batch_size=batch_size))
+    texts = list(texts)
+    results = nm.predict(texts, batch_size=batch_size)
+    return [link_positions(t, ents) for t, ents in zip(texts, results)]
