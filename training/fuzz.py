@@ -246,6 +246,7 @@ def fuzz(n: int, seed: int, *, model=None, group: int = 16, alone: float = 0.3, 
 
     started = time.perf_counter()
     mine, parts = part
+    groups_run = 0
     for g in range(0, n, group):
         if (g // group) % parts != mine:
             continue
@@ -294,7 +295,8 @@ def fuzz(n: int, seed: int, *, model=None, group: int = 16, alone: float = 0.3, 
                 elif not same(reference, other, tolerance):
                     record("batch_mismatches", gen, text, f"alone {reference!r} vs {how} {other!r}")
         done = min(n, g + group)
-        if log and (done // group) % 50 == 0:
+        groups_run += 1
+        if log and groups_run % 50 == 0:
             print(f"fuzz: {done}/{n} inputs, {time.perf_counter() - started:.0f} s, "
                   f"problems so far {sum(counts[k] for k in PROBLEMS)}", file=log, flush=True)
     return {
@@ -312,6 +314,10 @@ def fuzz(n: int, seed: int, *, model=None, group: int = 16, alone: float = 0.3, 
 
 
 PROBLEMS = ("crashes", "overlaps", "offset_violations", "batch_mismatches", "slow")
+
+
+def _fuzz_part(n: int, seed: int, kwargs: dict, part: tuple[int, int], verbose: bool) -> dict:
+    return fuzz(n, seed, **kwargs, part=part, log=sys.stderr if verbose else None)
 
 
 def merge(reports: list[dict]) -> dict:
@@ -352,11 +358,13 @@ def main(argv: list[str] | None = None) -> int:
     if args.jobs <= 1:
         report = fuzz(args.n, args.seed, **kwargs, log=None if args.quiet else sys.stderr)
     else:
+        import multiprocessing
         from concurrent.futures import ProcessPoolExecutor
 
-        with ProcessPoolExecutor(args.jobs) as pool:
-            futures = [pool.submit(fuzz, args.n, args.seed, **kwargs, part=(i, args.jobs),
-                                   log=None if args.quiet or i else sys.stderr) for i in range(args.jobs)]
+        # spawn, not fork: forking a process that runs threads (onnxruntime's) can deadlock the child
+        with ProcessPoolExecutor(args.jobs, mp_context=multiprocessing.get_context("spawn")) as pool:
+            futures = [pool.submit(_fuzz_part, args.n, args.seed, kwargs, (i, args.jobs), not args.quiet and i == 0)
+                       for i in range(args.jobs)]
             report = merge([f.result() for f in futures])
     report["wall_s"] = round(time.perf_counter() - started, 1)
     text = json.dumps(report, ensure_ascii=False, indent=1)
