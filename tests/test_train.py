@@ -189,7 +189,7 @@ def tiny_tokenizer(tiny_project):
     return path
 
 
-def _tiny_config(root, tok, out, data: str, labels: str = "") -> "Path":
+def _tiny_config(root, tok, out, data: str, labels: str = ""):
     path = root / f"{out.name}.yaml"
     path.write_text(f"""
 model_name_or_path: scratch

@@ -15,6 +15,8 @@ from pathlib import Path
 
 import yaml
 
+from vnner.model import looks_local
+
 
 class ConfigError(ValueError):
     pass
@@ -152,13 +154,6 @@ def apply_overrides(raw: dict, overrides: list[str]) -> dict:
     return raw
 
 
-def looks_local(name: str) -> bool:
-    """A path, not a Hub id ('owner/name'): starts with '.', '~' or '/', has a backslash or two
-    separators, or its first component is a local folder (``runs/compact`` beside ``runs/``)."""
-    return (name.startswith((".", "~", "/")) or "\\" in name or name.count("/") > 1
-            or ("/" in name and Path(name.split("/", 1)[0]).is_dir()))
-
-
 def load_config(path: str | Path | None, overrides: list[str] = (), *, check_paths: bool = True) -> Config:
     raw = {}
     if path is not None:
@@ -183,7 +178,7 @@ def load_config(path: str | Path | None, overrides: list[str] = (), *, check_pat
     if check_paths:
         for key in ("model_name_or_path", "tokenizer"):
             value = getattr(config, key)
-            if value and looks_local(value) and not Path(value).exists():
+            if value and value != "default" and looks_local(value) and not Path(value).exists():
                 raise ConfigError(f"config key '{key}': {value} does not exist (a local path; no Hub request made)")
         for key in ("train", "dev"):
             value = getattr(config.data, key)

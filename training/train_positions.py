@@ -1,13 +1,13 @@
 """Train the positions-held pair classifier of :mod:`vnner.positions` (issue #14).
 
-    python -m training.train_positions            # train split -> src/vnner/_positions_weights.py
+    python -m training.train_positions            # train split -> src/vnner/positions_weights.json
     python -m training.train_positions --train data/annotations/train.jsonl --dev data/annotations/dev.jsonl
 
 Every (PERSON, title) pair inside one sentence of a gold document with ``positions_held`` is an
 example (positive when the gold relations link that person mention to that POSITION mention);
 features come from :func:`vnner.positions.pair_features`, the model is an L2 logistic regression
-(scikit-learn), and its non-zero weights are written as a Python module so that inference needs
-nothing beyond the standard library.
+(scikit-learn), and its non-zero weights are written as JSON so that inference needs nothing
+beyond the standard library.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-OUT = ROOT / "src" / "vnner" / "_positions_weights.py"
+OUT = ROOT / "src" / "vnner" / "positions_weights.json"
 
 
 def examples(docs):
@@ -53,12 +53,12 @@ def train(docs, *, c: float = 1.0):
     return weights, round(float(clf.intercept_[0]), 4), len(y), sum(y)
 
 
-def write_module(weights: dict, bias: float, path: Path = OUT, note: str = "") -> None:
-    lines = ['"""Weights of the positions-held pair classifier; written by ``python -m training.train_positions``.',
-             "", note or "Do not edit by hand.", '"""', "", f"BIAS = {bias!r}", "WEIGHTS = {"]
-    lines += [f"    {k!r}: {v!r}," for k, v in sorted(weights.items())]
-    lines += ["}", ""]
-    path.write_text("\n".join(lines), encoding="utf-8")
+def write_weights(weights: dict, bias: float, path: Path = OUT, note: str = "") -> None:
+    import json
+
+    payload = {"note": note or "Weights of the positions-held pair classifier (vnner.positions).",
+               "bias": bias, "weights": dict(sorted(weights.items()))}
+    path.write_text(json.dumps(payload, ensure_ascii=False, indent=0) + "\n", encoding="utf-8")
 
 
 def main(argv=None) -> int:
@@ -72,16 +72,14 @@ def main(argv=None) -> int:
     args = ap.parse_args(argv)
     docs = read_documents(args.train)
     weights, bias, n, npos = train(docs, c=args.c)
-    write_module(weights, bias, Path(args.out),
+    write_weights(weights, bias, Path(args.out),
                  f"Trained on {Path(args.train).name}: {n} candidate pairs, {npos} linked; C={args.c}.")
     print(f"{n} pairs ({npos} positive), {len(weights)} weights -> {args.out}", file=sys.stderr)
     if args.dev:
-        import importlib
-
-        import vnner._positions_weights as w
         from vnner.evaluation import positions_scores, positions_table
+        from vnner.positions import _learned_weights
 
-        importlib.reload(w)
+        _learned_weights.cache_clear()
         print(positions_table(positions_scores(read_documents(args.dev))))
     return 0
 

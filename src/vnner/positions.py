@@ -22,9 +22,12 @@ broken after ``TP.`` joined back, hard case 35):
 
 from __future__ import annotations
 
+import functools
+import json
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
 from vnner.decode import Entity
 
@@ -281,6 +284,16 @@ def _score(features: dict[str, float], weights: dict[str, float], bias: float) -
 THRESHOLD = 0.5
 
 
+WEIGHTS_FILE = Path(__file__).with_name("positions_weights.json")
+
+
+@functools.lru_cache(maxsize=1)
+def _learned_weights() -> tuple[dict[str, float], float]:
+    """The pair classifier's weights (``python -m training.train_positions`` writes them)."""
+    data = json.loads(WEIGHTS_FILE.read_text(encoding="utf-8"))
+    return data["weights"], data["bias"]
+
+
 def link_positions(text: str, entities: Sequence[Entity], *, method: str = "learned") -> list[PositionHeld]:
     """Positions held that ``text`` states, from its ``entities`` (sorted or not), one record per title
     and person, in text order, never across sentences.  ``method="rules"`` uses the rules alone;
@@ -290,9 +303,7 @@ def link_positions(text: str, entities: Sequence[Entity], *, method: str = "lear
     out: list[PositionHeld] = []
     weights = bias = None
     if method == "learned":
-        from vnner._positions_weights import BIAS, WEIGHTS
-
-        weights, bias = WEIGHTS, BIAS
+        weights, bias = _learned_weights()
     elif method != "rules":
         raise ValueError(f"method must be 'learned' or 'rules', got {method!r}")
     for ents in _sentences(text, entities):
