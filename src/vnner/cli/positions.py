@@ -21,7 +21,7 @@ import io
 import sys
 
 from vnner.cli import predict as _predict
-from vnner.cli.common import InputError, add_model_options, load, write_text
+from vnner.cli.common import InputError, load, write_text
 
 FORMATS = ("json", "jsonl", "csv")
 CSV_COLUMNS = ("id", "person", "position", "organization", "former", "person_start", "person_end",
@@ -32,16 +32,7 @@ def add_parser(sub) -> None:
     p = sub.add_parser("positions", help="who holds which office (positions held) in texts or files",
                        description=__doc__.split("\n\n")[0], formatter_class=argparse.RawDescriptionHelpFormatter,
                        epilog="\n\n".join(__doc__.split("\n\n")[1:]))
-    p.add_argument("inputs", nargs="*", help="texts, files, folders, or '-' for stdin")
-    p.add_argument("--jsonl", metavar="FILE", help="read documents as JSONL lines {'id', 'text'} ('-' for stdin)")
-    p.add_argument("--text", action="store_true", help="treat every argument as text, never as a file name")
-    p.add_argument("-r", "--recursive", action="store_true", help="read folders' *.txt files recursively")
-    p.add_argument("--encoding", default="utf-8", help="encoding of files and stdin (default utf-8)")
-    p.add_argument("--skip-bad", action="store_true",
-                   help="report a bad JSONL record or unreadable file and go on (default: stop there)")
-    p.add_argument("--format", choices=FORMATS, default="json")
-    add_model_options(p)
-    p.add_argument("--no-progress", action="store_true", help="no progress bar")
+    _predict.add_input_options(p, FORMATS)
 
 
 def record(r) -> dict:

@@ -40,6 +40,11 @@ def add_parser(sub) -> None:
     p = sub.add_parser("predict", help="tag texts, files, folders, stdin or JSONL",
                        description=__doc__.split("\n\n")[0], formatter_class=argparse.RawDescriptionHelpFormatter,
                        epilog="\n\n".join(__doc__.split("\n\n")[1:]))
+    add_input_options(p, FORMATS)
+
+
+def add_input_options(p: argparse.ArgumentParser, formats: tuple[str, ...]) -> None:
+    """The inputs, output format and model options of the verbs that read documents (predict, positions)."""
     p.add_argument("inputs", nargs="*", help="texts, files, folders, or '-' for stdin")
     p.add_argument("--jsonl", metavar="FILE", help="read documents as JSONL lines {'id', 'text'} ('-' for stdin)")
     p.add_argument("--text", action="store_true", help="treat every argument as text, never as a file name")
@@ -47,7 +52,7 @@ def add_parser(sub) -> None:
     p.add_argument("--encoding", default="utf-8", help="encoding of files and stdin (default utf-8)")
     p.add_argument("--skip-bad", action="store_true",
                    help="report a bad JSONL record or unreadable file and go on (default: stop there)")
-    p.add_argument("--format", choices=FORMATS, default="json")
+    p.add_argument("--format", choices=formats, default="json")
     add_model_options(p)
     p.add_argument("--no-progress", action="store_true", help="no progress bar")
 

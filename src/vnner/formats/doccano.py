@@ -12,8 +12,8 @@ import json
 from collections.abc import Iterable
 from pathlib import Path
 
-from vnner.formats.document import Document, FormatError, PositionRecord, Problems, Span, is_offset
-from vnner.formats.jsonl import doc_id, iter_json_lines, spans_from
+from vnner.formats.document import Document, FormatError, PositionRecord, Span, is_offset
+from vnner.formats.jsonl import doc_id, read_records, spans_from, text_of
 
 HOLDS, HELD, OF = "holds", "held", "of"
 
@@ -52,35 +52,24 @@ def _relations(entities: list[dict], relations, spans: list[Span]) -> list[Posit
             for p, t, former in holds]
 
 
+def _parse(record: dict, default_id: str) -> Document:
+    did = doc_id(record, default_id)
+    text = text_of(record, did, "text" if "text" in record else "data")  # Doccano 1.x exported "data"
+    try:
+        if "entities" in record:
+            items = record["entities"]
+            spans = spans_from(items, text, start_key="start_offset", end_key="end_offset")
+            doc = Document(did, text, spans)
+            if "relations" in record:
+                doc.positions_held = _relations(items, record["relations"], spans)
+            return doc
+        return Document(did, text, _label_list(record.get("label", record.get("labels", []))))
+    except FormatError as exc:
+        raise FormatError(f"document {did}: {exc}") from None
+
+
 def read(path: Path, labels: Iterable[str] | None = None) -> list[Document]:
-    problems = Problems(str(path))
-    docs = []
-    for lineno, record in iter_json_lines(path, problems):
-        try:
-            if not isinstance(record, dict):
-                raise FormatError(f"expected a JSON object, got {type(record).__name__}")
-            did = doc_id(record, f"{path.stem}:{lineno}")
-            text = record.get("text", record.get("data"))
-            if not isinstance(text, str):
-                raise FormatError(f"document {did}: missing or non-string 'text'")
-            try:
-                if "entities" in record:
-                    items = record["entities"]
-                    spans = spans_from(items, text, start_key="start_offset", end_key="end_offset")
-                    doc = Document(did, text, spans)
-                    if "relations" in record:
-                        doc.positions_held = _relations(items, record["relations"], spans)
-                else:
-                    doc = Document(did, text, _label_list(record.get("label", record.get("labels", []))))
-            except FormatError as exc:
-                raise FormatError(f"document {did}: {exc}") from None
-        except FormatError as exc:
-            problems.add(str(lineno), str(exc))
-            continue
-        problems.check(doc, str(lineno), labels)
-        docs.append(doc)
-    problems.raise_if_any()
-    return docs
+    return read_records(path, labels, _parse)
 
 
 def write(path: Path, docs: Iterable[Document]) -> None:

@@ -7,7 +7,7 @@ read as entities.  This is also what ``vnner convert`` writes by default.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
 from vnner.formats.document import Document, FormatError, Problems, Span, is_offset, parse_position_records
@@ -58,24 +58,17 @@ def spans_from(items, text: str, *, start_key: str = "start", end_key: str = "en
     return spans
 
 
-def read(path: Path, labels: Iterable[str] | None = None) -> list[Document]:
+def read_records(path: Path, labels: Iterable[str] | None,
+                 parse: Callable[[dict, str], Document]) -> list[Document]:
+    """Documents from JSON lines, one per object, by ``parse(record, default_id)``; every bad line is
+    collected (file:line: document: problem) and reported at once."""
     problems = Problems(str(path))
     docs = []
     for lineno, record in iter_json_lines(path, problems):
         try:
             if not isinstance(record, dict):
                 raise FormatError(f"expected a JSON object, got {type(record).__name__}")
-            did = doc_id(record, f"{path.stem}:{lineno}")
-            text = record.get("text")
-            if not isinstance(text, str):
-                raise FormatError(f"document {did}: missing or non-string 'text'")
-            items = record.get("entities", record.get("spans", []))
-            try:
-                doc = Document(did, text, spans_from(items, text))
-                if "positions_held" in record:
-                    doc.positions_held = parse_position_records(record["positions_held"], "")
-            except FormatError as exc:
-                raise FormatError(f"document {did}: {str(exc).lstrip(': ')}") from None
+            doc = parse(record, f"{path.stem}:{lineno}")
         except FormatError as exc:
             problems.add(str(lineno), str(exc))
             continue
@@ -83,6 +76,29 @@ def read(path: Path, labels: Iterable[str] | None = None) -> list[Document]:
         docs.append(doc)
     problems.raise_if_any()
     return docs
+
+
+def text_of(record: dict, did: str, key: str = "text") -> str:
+    text = record.get(key)
+    if not isinstance(text, str):
+        raise FormatError(f"document {did}: missing or non-string '{key}'")
+    return text
+
+
+def _parse(record: dict, default_id: str) -> Document:
+    did = doc_id(record, default_id)
+    text = text_of(record, did)
+    try:
+        doc = Document(did, text, spans_from(record.get("entities", record.get("spans", [])), text))
+        if "positions_held" in record:
+            doc.positions_held = parse_position_records(record["positions_held"], "")
+    except FormatError as exc:
+        raise FormatError(f"document {did}: {str(exc).lstrip(': ')}") from None
+    return doc
+
+
+def read(path: Path, labels: Iterable[str] | None = None) -> list[Document]:
+    return read_records(path, labels, _parse)
 
 
 def write(path: Path, docs: Iterable[Document]) -> None:

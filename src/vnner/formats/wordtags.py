@@ -12,34 +12,25 @@ import warnings
 from collections.abc import Iterable
 from pathlib import Path
 
-from vnner.formats.document import Document, FormatError, Problems
-from vnner.formats.jsonl import doc_id, iter_json_lines
+from vnner.formats.document import Document, FormatError
+from vnner.formats.jsonl import doc_id, read_records
 from vnner.formats.tags import document_from_tokens, parse_tag
 
 
+def _parse(record: dict, default_id: str) -> Document:
+    words, tags = record.get("words"), record.get("tags")
+    if not (isinstance(words, list) and isinstance(tags, list) and all(isinstance(w, str) for w in words)
+            and all(isinstance(t, str) for t in tags)):
+        raise FormatError("'words' and 'tags' must be lists of strings")
+    if len(words) != len(tags):
+        raise FormatError(f"{len(words)} words but {len(tags)} tags")
+    for tag in tags:
+        parse_tag(tag)
+    return document_from_tokens(doc_id(record, default_id), [list(zip(words, tags))])
+
+
 def read(path: Path, labels: Iterable[str] | None = None) -> list[Document]:
-    problems = Problems(str(path))
-    docs = []
-    for lineno, record in iter_json_lines(path, problems):
-        try:
-            if not isinstance(record, dict):
-                raise FormatError(f"expected a JSON object, got {type(record).__name__}")
-            words, tags = record.get("words"), record.get("tags")
-            if not (isinstance(words, list) and isinstance(tags, list) and all(isinstance(w, str) for w in words)
-                    and all(isinstance(t, str) for t in tags)):
-                raise FormatError("'words' and 'tags' must be lists of strings")
-            if len(words) != len(tags):
-                raise FormatError(f"{len(words)} words but {len(tags)} tags")
-            for tag in tags:
-                parse_tag(tag)
-            doc = document_from_tokens(doc_id(record, f"{path.stem}:{lineno}"), [list(zip(words, tags))])
-        except FormatError as exc:
-            problems.add(str(lineno), str(exc))
-            continue
-        problems.check(doc, str(lineno), labels)
-        docs.append(doc)
-    problems.raise_if_any()
-    return docs
+    return read_records(path, labels, _parse)
 
 
 def write(path: Path, docs: Iterable[Document]) -> None:
