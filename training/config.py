@@ -69,6 +69,7 @@ class TrainingConfig:
     # Mixed precision and batch growth apply only when CUDA is present.
     mixed_precision: bool = True
     cuda_batch_multiplier: int = 2
+    resume: bool = False  # continue from the newest checkpoint in output_dir/checkpoints (a run cut short)
     soft_weight: float = 0.5  # with data.soft_targets: loss = (1-w) * CE(hard tags) + w * CE(teacher dist.)
 
 

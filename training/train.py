@@ -285,7 +285,10 @@ def _train(config: Config, scratch: Path) -> dict:
         compute_metrics=compute_metrics if has_dev else None,
         callbacks=[EarlyStoppingCallback(early_stopping_patience=tc.early_stopping_patience)] if has_dev else [],
     )
-    trainer.train()
+    checkpoints = sorted((out / "checkpoints").glob("checkpoint-*"), key=lambda p: int(p.name.split("-")[-1]))
+    if tc.resume and checkpoints:
+        print(f"[vnner] resuming from {checkpoints[-1]}", file=sys.stderr)
+    trainer.train(resume_from_checkpoint=str(checkpoints[-1]) if tc.resume and checkpoints else None)
     trainer.model.config.vnner_units = config.units
     trainer.save_model(str(out))
     # Inference windows must not be longer than the training ones (positions beyond were never

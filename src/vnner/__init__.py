@@ -11,9 +11,12 @@ import os
 from collections.abc import Sequence
 
 from vnner.decode import Entity
+from vnner.html import render_html
 from vnner.model import DEFAULT_MODEL_DIR, ModelError, NerModel
+from vnner.positions import PositionHeld, positions_held
 
-__all__ = ["Entity", "ModelError", "NerModel", "load_model", "predict"]
+__all__ = ["Entity", "ModelError", "NerModel", "PositionHeld", "load_model", "positions_held", "predict",
+           "render_html"]
 __version__ = "0.1.0"
 
 _loaded: dict[tuple[str, str | None], NerModel] = {}

@@ -218,6 +218,13 @@ class NerModel:
             out.append((entities, starts, probs))
         return out
 
+    def positions_held(self, texts: str | Sequence[str], *, batch_size: int = 32):
+        """Positions held in ``texts`` (a str gives a list, a sequence a list of lists), linked from this
+        model's entities in the same single pass as :meth:`predict` (see :mod:`vnner.positions`)."""
+        from vnner.positions import positions_held
+
+        return positions_held(texts, model=self, batch_size=batch_size)
+
     def predict(self, texts: str | Sequence[str], *, batch_size: int = 32,
                 progress: bool = False) -> list[Entity] | list[list[Entity]]:
         """Entities of one text, or of each text of a sequence (same length and order).
