@@ -114,3 +114,18 @@ def test_long_runs_keep_the_tokens_of_the_rest_of_the_sentence():
     spans = tokenize(text)
     assert [text[s:e] for s, e in spans[:12]] == [text[s:e] for s, e in _original_tokens(text)[:12]]
     assert [text[s:e] for s, e in spans[-3:]] == ["Nghệ", "An", "."]
+
+
+def test_long_runs_without_spaces_are_cut_before_the_sentence_splitter():
+    """underthesea's splitter scans back over a run from each full stop (quadratic): runs of 64+ non-space
+    characters become sentences of at most TOKEN_WINDOW characters, the rest of the line splits as usual."""
+    from vnner.segment import TOKEN_WINDOW, sentence_spans
+
+    text = "Bí thư Tỉnh uỷ phát biểu. Ông nói: " + "a." * 500 + " Hội nghị bế mạc."
+    spans = list(sentence_spans(text))
+    run_start = text.index("a.")
+    inside = [(s, e) for s, e in spans if run_start <= s < run_start + 1000]
+    assert inside and all(e - s <= TOKEN_WINDOW for s, e in inside)
+    assert (inside[0][0], inside[-1][1]) == (run_start, run_start + 1000)
+    assert text[spans[0][0]:spans[0][1]] == "Bí thư Tỉnh uỷ phát biểu."
+    assert text[spans[-1][0]:spans[-1][1]] == "Hội nghị bế mạc."

@@ -133,6 +133,7 @@ def _token_pattern() -> re.Pattern[str]:
 
 
 _LONG_RUN = re.compile(rf"\S{{{LONG_RUN}}}")
+_LONG_RUN_FULL = re.compile(rf"\S{{{LONG_RUN},}}")
 
 
 @cache
@@ -197,23 +198,40 @@ def group_words(text: str, tokens: list[tuple[int, int]]) -> list[Word]:
 
 
 def sentence_spans(text: str) -> Iterator[tuple[int, int]]:
-    """Sentence spans: every line break ends a sentence, then underthesea splits each line."""
-    split = _sentence_splitter()
+    """Sentence spans: every line break ends a sentence, then underthesea splits each line.
+
+    A run of :data:`LONG_RUN` or more non-space characters (URLs, hostile input) is cut out as
+    sentences of at most :data:`TOKEN_WINDOW` characters: underthesea's splitter scans back over
+    the run from every full stop in it, which is quadratic in the run's length.
+    """
     line_start = 0
     for line in text.split("\n"):
         if line.strip():
             cursor = 0
-            for sent in split(line):
-                found = line.find(sent, cursor)
-                if found < 0:  # splitter returned something that is not a slice: keep the rest whole
-                    break
-                yield line_start + found, line_start + found + len(sent)
-                cursor = found + len(sent)
-            rest = line[cursor:]
-            if rest.strip():
-                lead = len(rest) - len(rest.lstrip())
-                yield line_start + cursor + lead, line_start + len(line.rstrip())
+            for m in _LONG_RUN_FULL.finditer(line):
+                yield from _split_line(line[cursor:m.start()], line_start + cursor)
+                for k in range(m.start(), m.end(), TOKEN_WINDOW):
+                    yield line_start + k, line_start + min(k + TOKEN_WINDOW, m.end())
+                cursor = m.end()
+            yield from _split_line(line[cursor:], line_start + cursor)
         line_start += len(line) + 1
+
+
+def _split_line(line: str, offset: int) -> Iterator[tuple[int, int]]:
+    if not line.strip():
+        return
+    split = _sentence_splitter()
+    cursor = 0
+    for sent in split(line):
+        found = line.find(sent, cursor)
+        if found < 0:  # splitter returned something that is not a slice: keep the rest whole
+            break
+        yield offset + found, offset + found + len(sent)
+        cursor = found + len(sent)
+    rest = line[cursor:]
+    if rest.strip():
+        lead = len(rest) - len(rest.lstrip())
+        yield offset + cursor + lead, offset + len(line.rstrip())
 
 
 def iter_sentences(text: str, *, words: bool = True) -> Iterator[Sentence]:
