@@ -40,7 +40,7 @@ def load(name: str | None, device: str | None):
     from vnner import ModelError, load_model
 
     try:
-        return load_model(None if name in (None, "default") else name, device=device)
+        return load_model(name, device=device)  # None and "default" are the embedded model
     except FileNotFoundError as exc:
         raise InputError(exc) from None
     except (ModelError, OSError, RuntimeError, ValueError) as exc:

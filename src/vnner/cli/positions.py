@@ -21,7 +21,7 @@ import io
 import sys
 
 from vnner.cli import predict as _predict
-from vnner.cli.common import InputError, load, write_text
+from vnner.cli.common import write_text
 
 FORMATS = ("json", "jsonl", "csv")
 CSV_COLUMNS = ("id", "person", "position", "organization", "former", "person_start", "person_end",
@@ -55,7 +55,10 @@ class Writer:
     def __init__(self, fmt: str, out) -> None:
         self.fmt, self.out, self.count = fmt, out, 0
 
-    def write(self, doc_id: str, records) -> None:
+    def write(self, doc_id: str, text: str, entities) -> None:
+        from vnner.positions import link_positions
+
+        records = link_positions(text, entities)
         if self.fmt == "csv":
             buf = io.StringIO()
             w = csv.writer(buf, lineterminator="\n")
@@ -82,54 +85,5 @@ class Writer:
 
 
 def run(args: argparse.Namespace) -> int:
-    from vnner.cli.common import ModelLoadError
-    from vnner.positions import link_positions
-
     plan = _predict.plan_inputs(args)  # usage errors before the model loads
-    skipped = []
-
-    def report(exc):
-        skipped.append(exc)
-        print(f"vnner: skipped: {exc}", file=sys.stderr)
-
-    model = load(args.model, args.device)
-    writer = Writer(args.format, sys.stdout)
-    group: list[tuple[str, str]] = []
-
-    def flush():
-        if not group:
-            return
-        try:
-            results = model.predict([t for _, t in group], batch_size=args.batch_size)
-        except (RuntimeError, ValueError) as exc:
-            raise ModelLoadError(f"the model failed on {group[0][0]}...: {exc}") from None
-        for (doc_id, text), ents in zip(group, results):
-            writer.write(doc_id, link_positions(text, ents))
-        group.clear()
-
-    try:
-        size = 0
-        for doc_id, text in _predict.iter_documents(plan, args, report):
-            group.append((doc_id, text))
-            size += len(text)
-            if len(group) >= _predict.GROUP_DOCS or size >= _predict.GROUP_CHARS:
-                flush()
-                size = 0
-        flush()
-        writer.close()
-    except BrokenPipeError:
-        _predict._quiet_stdout()
-        return 0
-    except KeyboardInterrupt:
-        try:
-            writer.close()
-        except BrokenPipeError:
-            _predict._quiet_stdout()
-        return 130
-    except InputError:
-        flush()
-        writer.close()
-        raise
-    if skipped:
-        print(f"vnner: {len(skipped)} input(s) skipped (see above)", file=sys.stderr)
-    return 0
+    return _predict.stream(plan, args, Writer(args.format, sys.stdout))

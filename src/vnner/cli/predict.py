@@ -219,6 +219,16 @@ def _dumps(record, indent=None) -> str:
 
 def run(args: argparse.Namespace) -> int:
     plan = plan_inputs(args)  # usage errors before the model loads
+    return stream(plan, args, Writer(args.format, sys.stdout))
+
+
+def stream(plan, args: argparse.Namespace, writer) -> int:
+    """Tag the planned documents a group at a time and hand each result to ``writer.write(id, text,
+    entities)`` in input order; the one loop of every verb that reads documents (predict, positions).
+
+    A bad record stops the run with everything before it written (or is skipped with --skip-bad);
+    Ctrl-C (exit 130) and a closed pipe (exit 0) leave the finished documents intact.
+    """
     skipped = []
 
     def report(exc):
@@ -226,8 +236,6 @@ def run(args: argparse.Namespace) -> int:
         print(f"vnner: skipped: {exc}", file=sys.stderr)
 
     model = load(args.model, args.device)
-    out = sys.stdout
-    writer = Writer(args.format, out)
     progress = None
     if not args.no_progress and (len(plan) > 1 or plan[0][0] == "jsonl") and sys.stderr.isatty():
         from tqdm.auto import tqdm
