@@ -44,7 +44,7 @@ def _worker(system: str, path: str, docs_file: str, out_file: str, warmup: int) 
     if system == "vnner":
         from vnner import load_model
 
-        model = load_model(None if path == "default" else path, device="cpu")
+        model = load_model(path, device="cpu")  # "default" is the embedded model
 
         def run(text):
             return [(e.start, e.end, e.label) for e in model.predict(text)]
@@ -263,8 +263,7 @@ def benchmark(models: list[str], gold: str | Path, *, train: str | Path | None =
                 file = work / "speed-docs.jsonl"
                 file.write_text("".join(json.dumps({"text": d["text"]}, ensure_ascii=False) + "\n" for d in run_docs))
             result = run_system(kind, path, file, warmup)
-            size = dir_size_mb(_model_dir(path)) if kind == "vnner" else (
-                dir_size_mb(path) if path != "-" else None)
+            size = dir_size_mb(_model_dir(path)) if path != "-" else None
             row = {"speed": speed(result, run_docs), "size_mb": size}
             if scored:
                 preds = [[tuple(p) for p in doc] for doc in result["predictions"]]
@@ -289,6 +288,7 @@ def benchmark(models: list[str], gold: str | Path, *, train: str | Path | None =
 
 
 def _model_dir(path: str) -> str:
+    """Where a model's files are, for its size ('default' is the embedded one)."""
     if path == "default":
         from vnner.model import DEFAULT_MODEL_DIR
 
