@@ -12,10 +12,16 @@ import json
 from collections.abc import Iterable
 from pathlib import Path
 
-from vnner.formats.document import Document, FormatError, PositionRecord, Span, is_offset
+from vnner.formats.document import (
+    Document,
+    FormatError,
+    PositionRecord,
+    Span,
+    is_offset,
+    position_links,
+    records_from_links,
+)
 from vnner.formats.jsonl import doc_id, read_records, spans_from, text_of
-
-HOLDS, HELD, OF = "holds", "held", "of"
 
 
 def _label_list(items) -> list[Span]:
@@ -37,19 +43,12 @@ def _relations(entities: list[dict], relations, spans: list[Span]) -> list[Posit
             by_id[item["id"]] = span
     if not isinstance(relations, list):
         raise FormatError("'relations' must be a list")
-    holds, of = [], {}
+    links = []
     for k, rel in enumerate(relations):
         if not isinstance(rel, dict) or rel.get("from_id") not in by_id or rel.get("to_id") not in by_id:
             raise FormatError(f"relation #{k} must link two entity ids of this document, got {rel!r}")
-        a, b, kind = by_id[rel["from_id"]], by_id[rel["to_id"]], rel.get("type")
-        if kind in (HOLDS, HELD):
-            holds.append((a, b, kind == HELD))
-        elif kind == OF:
-            of[(a.start, a.end)] = (b.start, b.end)
-        else:
-            raise FormatError(f"relation #{k}: unknown type {kind!r} (expected {HOLDS!r}, {HELD!r} or {OF!r})")
-    return [PositionRecord((p.start, p.end), (t.start, t.end), of.get((t.start, t.end)), former)
-            for p, t, former in holds]
+        links.append((by_id[rel["from_id"]], by_id[rel["to_id"]], rel.get("type")))
+    return records_from_links(links)
 
 
 def _parse(record: dict, default_id: str) -> Document:
@@ -81,12 +80,6 @@ def write(path: Path, docs: Iterable[Document]) -> None:
                 ids = {(s.start, s.end): k for k, s in enumerate(doc.entities, 1)}
                 record["entities"] = [{"id": k, "label": s.label, "start_offset": s.start, "end_offset": s.end}
                                       for k, s in enumerate(doc.entities, 1)]
-                rels, seen = [], set()
-                for r in doc.positions_held:
-                    kind = HELD if r.former else HOLDS
-                    rels.append({"from_id": ids[r.person], "to_id": ids[r.position], "type": kind})
-                    if r.organization and (r.position, r.organization) not in seen:
-                        seen.add((r.position, r.organization))
-                        rels.append({"from_id": ids[r.position], "to_id": ids[r.organization], "type": OF})
-                record["relations"] = [{"id": k, **rel} for k, rel in enumerate(rels, 1)]
+                record["relations"] = [{"id": k, "from_id": ids[a], "to_id": ids[b], "type": kind}
+                                       for k, (a, b, kind) in enumerate(position_links(doc.positions_held), 1)]
             fh.write(json.dumps(record, ensure_ascii=False) + "\n")

@@ -142,6 +142,36 @@ class Problems:
             raise FormatError(f"{len(self.items)} problem(s):\n" + "\n".join(shown) + more)
 
 
+# Tools that only link pairs (Label Studio, Doccano) carry a position held as two links:
+# person -holds-> position (-held-> when former) and position -of-> organisation.
+HOLDS, HELD, OF = "holds", "held", "of"
+
+
+def position_links(records: Iterable[PositionRecord]) -> list[tuple[tuple[int, int], tuple[int, int], str]]:
+    """The pair links of ``records``: (from span, to span, kind); a title's ``of`` link once."""
+    links, seen = [], set()
+    for r in records:
+        links.append((r.person, r.position, HELD if r.former else HOLDS))
+        if r.organization and (r.position, r.organization) not in seen:
+            seen.add((r.position, r.organization))
+            links.append((r.position, r.organization, OF))
+    return links
+
+
+def records_from_links(links: Iterable[tuple[Span, Span, str | None]]) -> list[PositionRecord]:
+    """Inverse of :func:`position_links`; an unknown link kind is a :class:`FormatError`."""
+    holds, of = [], {}
+    for a, b, kind in links:
+        if kind in (HOLDS, HELD):
+            holds.append((a, b, kind == HELD))
+        elif kind == OF:
+            of[(a.start, a.end)] = (b.start, b.end)
+        else:
+            raise FormatError(f"relation kind {kind!r} unknown (expected {HOLDS!r}, {HELD!r} or {OF!r})")
+    return [PositionRecord((p.start, p.end), (t.start, t.end), of.get((t.start, t.end)), former)
+            for p, t, former in holds]
+
+
 def parse_position_records(raw, where: str) -> list[PositionRecord]:
     """``[{"person": [s, e], "position": [s, e], "organization": [s, e] | null, "former": bool}]``."""
     if not isinstance(raw, list):

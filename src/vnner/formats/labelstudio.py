@@ -15,9 +15,8 @@ import json
 from collections.abc import Iterable
 from pathlib import Path
 
-from vnner.formats.document import Document, FormatError, PositionRecord, Problems, Span, is_offset
+from vnner.formats.document import Document, FormatError, Problems, Span, is_offset, position_links, records_from_links
 
-HOLDS, HELD, OF = "holds", "held", "of"
 FROM_NAME, TO_NAME = "label", "text"
 
 
@@ -61,21 +60,14 @@ def _document(task: dict, did: str, text: str, results) -> Document:
             by_id[res["id"]] = span
     doc = Document(did, text, spans)
     if links:
-        holds, of = [], {}
+        pairs = []
         for res in links:
             a, b = by_id.get(res.get("from_id")), by_id.get(res.get("to_id"))
-            kind = (res.get("labels") or [None])[0]
             if a is None or b is None:
                 raise FormatError(f"relation {res.get('from_id')!r} -> {res.get('to_id')!r} names no region of "
                                   "this task")
-            if kind in (HOLDS, HELD):
-                holds.append((a, b, kind == HELD))
-            elif kind == OF:
-                of[(a.start, a.end)] = (b.start, b.end)
-            else:
-                raise FormatError(f"relation label {kind!r} unknown (expected {HOLDS!r}, {HELD!r} or {OF!r})")
-        doc.positions_held = [PositionRecord((p.start, p.end), (t.start, t.end), of.get((t.start, t.end)), former)
-                              for p, t, former in holds]
+            pairs.append((a, b, (res.get("labels") or [None])[0]))
+        doc.positions_held = records_from_links(pairs)
     return doc
 
 
@@ -131,14 +123,8 @@ def results(doc: Document, scores: dict[tuple[int, int], float] | None = None) -
         if scores and (s.start, s.end) in scores:
             item["score"] = scores[(s.start, s.end)]
         out.append(item)
-    seen = set()
-    for r in doc.positions_held or []:
-        out.append({"from_id": ids[r.person], "to_id": ids[r.position], "type": "relation", "direction": "right",
-                    "labels": [HELD if r.former else HOLDS]})
-        if r.organization and (r.position, r.organization) not in seen:
-            seen.add((r.position, r.organization))
-            out.append({"from_id": ids[r.position], "to_id": ids[r.organization], "type": "relation",
-                        "direction": "right", "labels": [OF]})
+    for a, b, kind in position_links(doc.positions_held or []):
+        out.append({"from_id": ids[a], "to_id": ids[b], "type": "relation", "direction": "right", "labels": [kind]})
     return out
 
 
