@@ -56,3 +56,48 @@ def test_resolve_overlaps_never_leaves_an_overlap(raw):
     assert all(a.end <= b.start for a, b in zip(out, out[1:]))
     assert all(text[e.start:e.end] == e.text and 0 <= e.score <= 1 for e in out)
     assert resolve_overlaps(list(reversed(ents)), text) == out or len({(e.start, e.end) for e in ents}) < len(ents)
+
+
+LABELS = ["O", "B-PERSON", "I-PERSON", "B-ORG", "I-ORG"]
+
+
+def _probs(rows):
+    import numpy as np
+
+    return np.array(rows, dtype=np.float64)
+
+
+def test_viterbi_never_lets_i_follow_o_or_another_label():
+    from vnner.decode import viterbi
+
+    # argmax would read O, I-PERSON (an entity opened by I); the valid sequences weigh the two units jointly
+    probs = _probs([[0.6, 0.35, 0.05, 0, 0], [0.1, 0.05, 0.85, 0, 0]])
+    assert [LABELS[i] for i in viterbi(probs, LABELS)] == ["B-PERSON", "I-PERSON"]
+    # B-ORG then I-PERSON is invalid: the second unit becomes the best valid tag
+    probs = _probs([[0, 0, 0, 0.9, 0.1], [0.2, 0.1, 0.6, 0, 0.1]])
+    assert [LABELS[i] for i in viterbi(probs, LABELS)] == ["B-ORG", "O"]
+
+
+def test_viterbi_matches_brute_force_and_restarts_at_sentences():
+    import itertools
+
+    import numpy as np
+
+    from vnner.decode import allowed_transitions, viterbi
+
+    rng = np.random.default_rng(0)
+    start, step = allowed_transitions(LABELS)
+    for _ in range(30):
+        probs = rng.dirichlet(np.ones(len(LABELS)), size=4)
+        best, best_score = None, -1.0
+        for seq in itertools.product(range(len(LABELS)), repeat=4):
+            if not start[seq[0]] or not all(step[a, b] for a, b in zip(seq, seq[1:])):
+                continue
+            p = float(np.prod([probs[k, t] for k, t in enumerate(seq)]))
+            if p > best_score:
+                best, best_score = list(seq), p
+        assert viterbi(probs, LABELS).tolist() == best
+    # a sentence may not open with I-: unit 2 starts one, so I-PERSON there is not allowed
+    probs = _probs([[0, 0.9, 0.1, 0, 0], [0, 0.1, 0.9, 0, 0], [0, 0.3, 0.7, 0, 0]])
+    assert [LABELS[i] for i in viterbi(probs, LABELS, {2})] == ["B-PERSON", "I-PERSON", "B-PERSON"]
+    assert viterbi(_probs([]).reshape(0, 5), LABELS).tolist() == []

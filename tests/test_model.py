@@ -266,3 +266,70 @@ def test_looks_local():
 @pytest.mark.skipif(not EMBEDDED.is_file(), reason="this build embeds no default model")
 def test_default_is_the_embedded_model():
     assert load_model("default") is load_model()
+
+
+def _slot_model(folder, slots, tags):
+    """A model with ``slots`` syllable slots whose slot j always says ``tags[j]``."""
+    import torch
+    from conftest import LABELS
+    from transformers import AutoModelForTokenClassification
+
+    from vnner.model import slot_labels
+
+    save_tiny_model(folder, labels=slot_labels(LABELS, slots))
+    model = AutoModelForTokenClassification.from_pretrained(folder)
+    model.config.vnner_syllable_slots = slots
+    with torch.no_grad():
+        model.classifier.weight.zero_()
+        model.classifier.bias.fill_(-8.0)
+        for j, tag in enumerate(tags):
+            model.classifier.bias[j * len(LABELS) + LABELS.index(tag)] = 8.0
+    model.save_pretrained(folder, safe_serialization=True)
+    return load_model(str(folder), device="cpu")
+
+
+def test_syllable_slots_label_syllables_inside_a_segmented_word(tmp_path):
+    """Slot 1 says POSITION, slot 2 ORGANIZATION: each two-syllable word is cut in two entities; a third
+    syllable (past the last slot) continues the second, never starts one."""
+    model = _slot_model(tmp_path / "m", 2, ["B-POSITION", "B-ORGANIZATION"])
+    assert model.slots == 2 and len(model.labels) == 11
+    text = "Trưởng đoàn Nguyễn Văn Hùng phát biểu."  # words: Trưởng_đoàn Nguyễn_Văn_Hùng phát_biểu .
+    found = [(e.text, e.label) for e in model.predict(text)]
+    assert found == [("Trưởng", "POSITION"), ("đoàn", "ORGANIZATION"), ("Nguyễn", "POSITION"),
+                     ("Văn Hùng", "ORGANIZATION"), ("phát", "POSITION"), ("biểu", "ORGANIZATION"),
+                     (".", "POSITION")]
+    assert_guarantees(text, model.predict(text))
+    assert model.predict([text, "", text])[2] == model.predict(text)
+
+
+@pytest.mark.parametrize("names, slots, message", [
+    (["O", "B-X", "I-X", "O@2", "B-X@2"], 2, "dividing"),
+    (["O", "B-X", "I-X", "O", "B-X", "I-X"], 2, "expected 'O@2'"),
+    (["O", "B-X", "I-X"], 0, "positive int"),
+])
+def test_bad_syllable_slot_labels_are_named(names, slots, message):
+    from vnner.model import check_labels
+
+    with pytest.raises(ModelError, match=message):
+        check_labels(dict(enumerate(names)), "m", slots)
+    assert check_labels(dict(enumerate(["O", "B-X", "I-X", "O@2", "B-X@2", "I-X@2"])), "m", 2) == ["O", "B-X", "I-X"]
+
+
+def test_a_crf_beside_the_model_is_mixed_in(tmp_path):
+    """With crf.crfsuite in the folder and vnner_crf_weight 1, the decoder reads the CRF's marginals alone:
+    a random model then finds what the CRF learnt."""
+    from vnner.crf import CRF_FILE, CrfTagger, train_crf
+
+    text = "Ông Nguyễn Văn Hùng, Bí thư Tỉnh uỷ, phát biểu."
+    spans = [(4, 19, "PERSON"), (21, 27, "POSITION"), (28, 35, "ORGANIZATION")]
+    folder = save_tiny_model(tmp_path / "m")
+    train_crf([{"text": text, "entities": [{"start": s, "end": e, "label": lab} for s, e, lab in spans]}] * 5,
+              folder / CRF_FILE)
+    config = json.loads((folder / "config.json").read_text())
+    (folder / "config.json").write_text(json.dumps(config | {"vnner_crf_weight": 1.0}))
+    model = load_model(str(folder), device="cpu")
+    assert isinstance(model.crf, CrfTagger) and model.crf_weight == 1.0
+    assert [(e.start, e.end, e.label) for e in model.predict(text)] == spans
+    (folder / CRF_FILE).write_bytes(b"not a crf")
+    with pytest.raises(ModelError, match="not a CRFsuite model"):
+        NerModel.from_pretrained(folder, device="cpu")

@@ -28,3 +28,33 @@ def test_hand_computed_micro():
     # tp=2, fp=1, fn=2 -> P=2/3, R=1/2, F=4/7
     assert abs(s["micro"]["f1"] - 4 / 7) < 1e-9
     assert s["B"]["support"] == 2
+
+
+def test_error_classes_name_each_kind_of_miss():
+    from vnner.scoring import error_classes
+
+    gold = [[(0, 6, "POSITION"), (10, 20, "ORGANIZATION"), (30, 35, "PERSON"), (40, 45, "DATE"), (50, 55, "DATE"),
+             (60, 70, "ORGANIZATION"), (80, 85, "PERSON")]]
+    pred = [[(0, 6, "POSITION"),  # exact: no error
+             (10, 15, "ORGANIZATION"),  # inside the gold span: too short
+             (28, 35, "PERSON"),  # covers it: too long
+             (40, 45, "QUANTITY"),  # same span, other label
+             (52, 58, "DATE"),  # crosses one edge: shifted
+             (65, 75, "PERSON"),  # other label, other edges
+             (90, 95, "DATE")]]  # overlaps nothing: spurious; gold (80, 85) has no overlap: missed
+    e = error_classes(gold, pred, ["PERSON", "POSITION", "ORGANIZATION", "DATE", "QUANTITY"])
+    assert e["ORGANIZATION"] == {"wrong_label": 0, "too_long": 0, "too_short": 1, "shifted": 0,
+                                 "label_and_boundary": 1, "missed": 0, "spurious": 0}
+    assert (e["PERSON"]["too_long"], e["PERSON"]["missed"]) == (1, 1)
+    assert (e["DATE"]["wrong_label"], e["DATE"]["shifted"], e["DATE"]["spurious"]) == (1, 1, 1)
+    assert sum(e["all"].values()) == 7 and e["POSITION"] == dict.fromkeys(e["POSITION"], 0)
+
+
+def test_bound_recall_counts_only_entities_cut_inside_a_word():
+    from vnner.scoring import bound_recall
+
+    # words: "Trưởng_ban" (0, 10) and "Dân_vận" (11, 18); gold POSITION "Trưởng" ends inside the first word
+    gold = [[(0, 6, "POSITION"), (7, 18, "ORGANIZATION"), (11, 18, "X")]]
+    words = [[(0, 10), (11, 18)]]
+    assert bound_recall(gold, [[(0, 6, "POSITION")]], words) == {"recall": 0.5, "support": 2, "found": 1}
+    assert bound_recall(gold, [[(0, 10, "POSITION")]], words)["found"] == 0

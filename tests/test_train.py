@@ -124,7 +124,7 @@ def test_distillation_from_a_teacher_on_syllables(tiny_project, tmp_path):
 
     from training.build_tokenizer import corpus_texts, train_tokenizer
     from training.config import load_config
-    from training.train import SoftTargetCollator, distillation_trainer, train
+    from training.train import Collator, train, vnner_trainer
     from vnner.inputs import InputBuilder
 
     root, corpus = tiny_project
@@ -166,17 +166,28 @@ training: {{num_train_epochs: 1, per_device_train_batch_size: 4, learning_rate: 
             self.logits, self.loss = logits, torch.tensor(123.0)
 
     logits = torch.randn(1, 3, len(LABELS))
-    trainer = object.__new__(distillation_trainer(object, 1.0))
+    trainer = object.__new__(vnner_trainer(object, len(LABELS), 1.0))
     targets = torch.zeros(1, 3, len(LABELS))
     targets[0, 1, 2] = 1.0
     batch = {"input_ids": torch.zeros(1, 3, dtype=torch.long), "soft_targets": targets,
-             "soft_mask": torch.tensor([[False, True, False]])}
+             "soft_mask": torch.tensor([[False, True, False]]), "labels": torch.tensor([[0, 1, 2]])}
     loss = trainer.compute_loss(lambda **kw: Out(logits), batch)
     torch.testing.assert_close(loss, -torch.log_softmax(logits[0, 1], -1)[2])
-    padded = SoftTargetCollator(lambda fs: {"input_ids": torch.zeros(len(fs), 4, dtype=torch.long)}, 2)(
-        [{"soft_pos": [1], "soft_probs": [0.25, 0.75]}, {"soft_pos": [], "soft_probs": []}])
-    assert padded["soft_mask"].tolist() == [[False, True, False, False], [False] * 4]
-    assert padded["soft_targets"][0, 1].tolist() == [0.25, 0.75]
+    # With w = 0.5 the hard part is the cross-entropy to the tags (ignored positions skipped).
+    trainer = object.__new__(vnner_trainer(object, len(LABELS), 0.5))
+    batch = {"input_ids": torch.zeros(1, 3, dtype=torch.long), "soft_targets": targets,
+             "soft_mask": torch.tensor([[False, True, False]]), "labels": torch.tensor([[0, -100, 2]])}
+    hard = -(torch.log_softmax(logits[0, 0], -1)[0] + torch.log_softmax(logits[0, 2], -1)[2]) / 2
+    loss = trainer.compute_loss(lambda **kw: Out(logits), batch)
+    torch.testing.assert_close(loss, 0.5 * hard - 0.5 * torch.log_softmax(logits[0, 1], -1)[2])
+    # The collator pads per-slot labels and places teacher rows at flat position * slots + slot.
+    padded = Collator(tokenizer, 2, slots=2, soft=True)(
+        [{"input_ids": [5, 6], "labels": [[0, 1], [-100, 1]], "soft_pos": [3], "soft_probs": [0.25, 0.75]},
+         {"input_ids": [5], "labels": [[1, -100]], "soft_pos": [], "soft_probs": []}])
+    assert padded["labels"].tolist() == [[[0, 1], [-100, 1]], [[1, -100], [-100, -100]]]
+    assert padded["attention_mask"].tolist() == [[1, 1], [1, 0]]
+    assert padded["soft_mask"].tolist() == [[False, False, False, True], [False] * 4]
+    assert padded["soft_targets"][0, 3].tolist() == [0.25, 0.75]
 
 
 @pytest.fixture(scope="module")
@@ -258,3 +269,39 @@ def test_bad_paths_fail_before_anything_is_written(tiny_project, tiny_tokenizer,
     with pytest.raises(ValueError, match="bad.jsonl:1"):
         train(load_config(_tiny_config(root, tiny_tokenizer, out, f"{{train: {bad}, dev: null}}")))
     assert not out.exists()  # a failed run leaves no empty output directory
+
+
+def test_phobert_recipe_with_syllable_slots_finds_an_edge_inside_a_segmented_word(tmp_path):
+    """configs/phobert-base.yaml's code path on a tiny PhoBERT-style checkpoint: the segmenter fuses
+    "Trưởng đoàn" into one word, and the syllable-resolution head still tags [Trưởng] [đoàn ... tỉnh]."""
+    from pathlib import Path
+
+    from conftest import save_tiny_model
+
+    from training.config import load_config
+    from training.train import train
+    from vnner import load_model
+    from vnner.inputs import word_spans
+
+    text = "Ông Hùng, Trưởng đoàn đại biểu Quốc hội tỉnh phát biểu."
+    cut = text.index("đoàn")
+    assert any(s < cut < e for s, e in word_spans(text))  # the edge really is inside a segmenter word
+    gold = [(text.index("Hùng"), text.index(","), "PERSON"), (text.index("Trưởng"), cut - 1, "POSITION"),
+            (cut, text.index(" phát"), "ORGANIZATION")]
+    data = tmp_path / "train.jsonl"
+    data.write_text("".join(json.dumps({"id": f"d{i}", "text": text, "entities": [
+        {"start": s, "end": e, "label": lab} for s, e, lab in gold]}, ensure_ascii=False) + "\n" for i in range(8)),
+        encoding="utf-8")
+    base = save_tiny_model(tmp_path / "phobert-style")
+    config = load_config(Path(__file__).resolve().parents[1] / "configs" / "phobert-base.yaml", [
+        "--model_name_or_path", str(base), "--output_dir", str(tmp_path / "out"), "--data.train", str(data),
+        "--data.dev", "null", "--data.corpus", "null", "--training.num_train_epochs", "60",
+        "--training.learning_rate", "0.01", "--training.per_device_train_batch_size", "8",
+        "--training.warmup_ratio", "0.0"])
+    assert config.syllable_slots > 1
+    train(config)
+    model = load_model(str(tmp_path / "out"), device="cpu")
+    assert model.slots == config.syllable_slots
+    found = [(e.start, e.end, e.label) for e in model.predict(text)]
+    assert (text.index("Trưởng"), cut - 1, "POSITION") in found
+    assert (cut, text.index(" phát"), "ORGANIZATION") in found

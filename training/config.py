@@ -79,6 +79,12 @@ class Config:
     tokenizer: str | None = None  # defaults to model_name_or_path
     init: str = "pretrained"  # "pretrained" (fine-tune a checkpoint) or "scratch"
     units: str = "words"  # "words" (PhoBERT-style segmented input) or "syllables"
+    # Label resolution: 1 = a label per input unit; S > 1 = a label per syllable, read from S output
+    # slots at each word's first subword (a word-level encoder that can still cut inside a word).
+    syllable_slots: int = 1
+    # > 0: also train a syllable CRF on the train split (vnner.crf), saved beside the model, whose
+    # marginals get this weight in the probabilities the decoder reads (0: no CRF).
+    crf_weight: float = 0.0
     max_length: int | None = None  # defaults to the model's limit
     output_dir: str = "runs/model"
     labels: list[str] | None = None  # entity labels; default: those found in the data
@@ -167,6 +173,10 @@ def load_config(path: str | Path | None, overrides: list[str] = (), *, check_pat
         raise ConfigError(f"config key 'init' must be 'pretrained' or 'scratch', got {config.init!r}")
     if config.units not in ("words", "syllables"):
         raise ConfigError(f"config key 'units' must be 'words' or 'syllables', got {config.units!r}")
+    if not 0.0 <= config.crf_weight <= 1.0:
+        raise ConfigError(f"config key 'crf_weight' must be in [0, 1], got {config.crf_weight}")
+    if config.syllable_slots < 1:
+        raise ConfigError(f"config key 'syllable_slots' must be at least 1, got {config.syllable_slots}")
     if config.init == "scratch" and not config.tokenizer:
         raise ConfigError("config key 'tokenizer' is required with init: scratch (a tokenizer directory)")
     if not 0.0 <= config.data.dev_fraction < 1.0:

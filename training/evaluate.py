@@ -14,7 +14,7 @@ For vnner systems on gold files that carry positions held, the relation P/R/F1
 (``vnner.evaluation.positions_scores``).  "Words" are whitespace-separated
 tokens of the raw text.
 
-Baselines: a CRF trained on the train file (``training/crf.py``; only when one is given:
+Baselines: a CRF trained on the train file (``vnner/crf.py``; only when one is given:
 ``--train``, or ``--split`` which names the project's train split);
 underthesea's ``ner`` (PER -> PERSON, ORG -> ORGANIZATION, its other labels
 dropped, so POSITION, DATE and QUANTITY score as missed); and, for speed only,
@@ -49,7 +49,7 @@ def _worker(system: str, path: str, docs_file: str, out_file: str, warmup: int) 
         def run(text):
             return [(e.start, e.end, e.label) for e in model.predict(text)]
     elif system == "crf":
-        from training.crf import CrfTagger
+        from vnner.crf import CrfTagger
 
         run = CrfTagger(path).predict_spans
     elif system == "underthesea":
@@ -224,8 +224,8 @@ def benchmark(models: list[str], gold: str | Path, *, train: str | Path | None =
     The CRF baseline runs only with a ``train`` file.  Only the report (JSON and Markdown) is
     written, and only when ``out_dir`` is given; everything else lives in a temporary folder.
     """
-    from training.crf import train_crf
     from training.dataset import read_split
+    from vnner.crf import train_crf
     from vnner.evaluation import positions_scores, score
     from vnner.formats import labels_of
 

@@ -43,8 +43,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", required=True)
     args = parser.parse_args(argv)
 
-    from training.crf import CrfTagger, train_crf
     from training.dataset import load_gold_dataset
+    from vnner.crf import CrfTagger, train_crf
 
     if args.soft and not args.tagger:
         parser.error("--soft needs --tagger (the CRF gives no distributions)")

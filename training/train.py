@@ -48,28 +48,64 @@ def tag_order(model_name_or_path: str, entity_labels: list[str]) -> list[str]:
     wanted = bio_labels(entity_labels)
     path = Path(model_name_or_path) / "config.json"
     if path.is_file():
-        id2label = json.loads(path.read_text(encoding="utf-8")).get("id2label") or {}
+        raw = json.loads(path.read_text(encoding="utf-8"))
+        id2label = raw.get("id2label") or {}
         existing = [id2label[k] for k in sorted(id2label, key=int)]
+        existing = existing[:len(existing) // max(1, int(raw.get("vnner_syllable_slots", 1)))]
         if sorted(existing) == sorted(wanted):
             return existing
     return wanted
 
 
 def build_model(config: Config, tokenizer, tags: list[str]):
+    """The token classifier: ``len(tags)`` outputs per subword, times ``config.syllable_slots``.
+
+    A syllable-resolution head started from a word-level checkpoint with the same tags copies
+    the word classifier into every slot (later slots with B- lowered: a word's later syllables
+    continue its entity), so training starts from the word model's answers instead of noise.
+    """
     from transformers import AutoConfig, AutoModelForTokenClassification, RobertaConfig
 
-    label_kwargs = {"id2label": dict(enumerate(tags)), "label2id": {lab: i for i, lab in enumerate(tags)}}
+    from vnner.model import slot_labels
+
+    slots = config.syllable_slots
+    names = slot_labels(tags, slots)
+    label_kwargs = {"id2label": dict(enumerate(names)), "label2id": {lab: i for i, lab in enumerate(names)}}
     if config.init == "scratch":
         model_config = RobertaConfig(
             vocab_size=len(tokenizer), pad_token_id=tokenizer.pad_token_id, bos_token_id=tokenizer.cls_token_id,
             eos_token_id=tokenizer.sep_token_id, type_vocab_size=1, **vars(config.scratch), **label_kwargs)
         model = AutoModelForTokenClassification.from_config(model_config)
     else:
-        model_config = AutoConfig.from_pretrained(config.model_name_or_path, num_labels=len(tags), **label_kwargs)
+        source = AutoConfig.from_pretrained(config.model_name_or_path)
+        model_config = AutoConfig.from_pretrained(config.model_name_or_path, num_labels=len(names), **label_kwargs)
         model = AutoModelForTokenClassification.from_pretrained(config.model_name_or_path, config=model_config,
                                                                 ignore_mismatched_sizes=True)
+        word_level = getattr(source, "vnner_syllable_slots", 1) == 1
+        if slots > 1 and word_level and [source.id2label[i] for i in sorted(source.id2label)] == tags:
+            _copy_word_classifier(model, config.model_name_or_path, tags)
     model.config.vnner_units = config.units
+    model.config.vnner_syllable_slots = slots
+    if hasattr(model.config, "vnner_crf_weight"):  # the source's CRF is not carried over (train.py retrains one)
+        del model.config.vnner_crf_weight
     return model
+
+
+def _copy_word_classifier(model, source: str, tags: list[str], lower_b: float = 4.0) -> None:
+    import torch
+    from transformers import AutoModelForTokenClassification
+
+    word = AutoModelForTokenClassification.from_pretrained(source).classifier
+    head = model.classifier
+    n = len(tags)
+    with torch.no_grad():
+        for j in range(head.out_features // n):
+            head.weight[j * n:(j + 1) * n] = word.weight
+            head.bias[j * n:(j + 1) * n] = word.bias
+            if j:
+                for i, tag in enumerate(tags):
+                    if tag.startswith("B-"):
+                        head.bias[j * n + i] -= lower_b
 
 
 def _warmup_kwargs(args_cls, ratio: float) -> dict:
@@ -81,48 +117,59 @@ def _warmup_kwargs(args_cls, ratio: float) -> dict:
     return {"warmup_steps": ratio}
 
 
-class SoftTargetCollator:
-    """Pads as usual, then adds ``soft_targets`` [batch, length, labels] and ``soft_mask`` [batch, length]."""
+class Collator:
+    """Pads ``input_ids`` and ``labels`` ([batch, length] or [batch, length, slots]) and, for
+    distillation, adds ``soft_targets`` [batch, length * slots, labels] and ``soft_mask``."""
 
-    def __init__(self, base, n_labels: int) -> None:
-        self.base, self.n_labels = base, n_labels
+    def __init__(self, tokenizer, n_labels: int, slots: int, soft: bool) -> None:
+        self.tokenizer, self.n_labels, self.slots, self.soft = tokenizer, n_labels, slots, soft
 
     def __call__(self, features: list[dict]) -> dict:
         import torch
 
+        labels = [f.pop("labels") for f in features]
         extra = [(list(f.pop("soft_pos", []) or []), list(f.pop("soft_probs", []) or [])) for f in features]
-        batch = self.base(features)
+        batch = self.tokenizer.pad([{"input_ids": f["input_ids"]} for f in features], return_tensors="pt")
         b, t = batch["input_ids"].shape
-        targets = torch.zeros(b, t, self.n_labels)
-        mask = torch.zeros(b, t, dtype=torch.bool)
-        for row, (pos, probs) in enumerate(extra):
-            if pos:
-                targets[row, pos] = torch.tensor(probs, dtype=torch.float32).view(len(pos), self.n_labels)
-                mask[row, pos] = True
-        batch["soft_targets"], batch["soft_mask"] = targets, mask
+        shape = (b, t) if self.slots == 1 else (b, t, self.slots)
+        padded = torch.full(shape, IGNORE, dtype=torch.long)
+        for row, lab in enumerate(labels):
+            padded[row, :len(lab)] = torch.tensor(lab, dtype=torch.long)
+        batch["labels"] = padded
+        if self.soft:
+            targets = torch.zeros(b, t * self.slots, self.n_labels)
+            mask = torch.zeros(b, t * self.slots, dtype=torch.bool)
+            for row, (pos, probs) in enumerate(extra):
+                if pos:
+                    targets[row, pos] = torch.tensor(probs, dtype=torch.float32).view(len(pos), self.n_labels)
+                    mask[row, pos] = True
+            batch["soft_targets"], batch["soft_mask"] = targets, mask
         return batch
 
 
-def distillation_trainer(base, soft_weight: float):
-    """A Trainer whose loss mixes the hard-tag loss with cross-entropy to the teacher's distributions.
+def vnner_trainer(base, n_labels: int, soft_weight: float):
+    """A Trainer computing the loss over units: each slot's logits against its tag, plus distillation.
 
-    loss = (1 - w) * CE(hard tags) + w * mean over positions with a teacher distribution of
-    -sum_y p_teacher(y) log p_student(y). Gold rows have no distribution and keep the hard loss.
+    loss = (1 - w) * CE(hard tags) + w * mean over units with a teacher distribution of
+    -sum_y p_teacher(y) log p_student(y) (w = 0 without teacher data). Gold rows have no
+    distribution and keep the hard loss.
     """
     import torch
 
-    class DistillationTrainer(base):
+    class VnnerTrainer(base):
         def compute_loss(self, model, inputs, return_outputs=False, num_items_in_batch=None):
             targets, mask = inputs.pop("soft_targets", None), inputs.pop("soft_mask", None)
+            labels = inputs.pop("labels")
             outputs = model(**inputs)
-            loss = outputs.loss
+            logits = outputs.logits.float().reshape(labels.shape[0], -1, n_labels)  # [batch, units, labels]
+            loss = torch.nn.functional.cross_entropy(logits.transpose(1, 2), labels.reshape(labels.shape[0], -1),
+                                                     ignore_index=IGNORE)
             if targets is not None and mask.any():
-                logp = torch.log_softmax(outputs.logits.float(), dim=-1)
-                soft = -(targets * logp).sum(-1)[mask].mean()
+                soft = -(targets * torch.log_softmax(logits, dim=-1)).sum(-1)[mask].mean()
                 loss = (1 - soft_weight) * loss + soft_weight * soft
             return (loss, outputs) if return_outputs else loss
 
-    return DistillationTrainer
+    return VnnerTrainer
 
 
 def char_span_scores(model_dir: str, dataset, labels: list[str]) -> dict:
@@ -181,7 +228,6 @@ def _train(config: Config, scratch: Path) -> dict:
     import torch
     from transformers import (
         AutoTokenizer,
-        DataCollatorForTokenClassification,
         EarlyStoppingCallback,
         Trainer,
         TrainingArguments,
@@ -213,12 +259,10 @@ def _train(config: Config, scratch: Path) -> dict:
     model = build_model(config, tokenizer, tags)
     config.model_name_or_path, config.tokenizer = named  # the saved config and card name what the user named
     max_length = config.max_length or max_input_length(model.config, tokenizer)
-    builder = InputBuilder(tokenizer, units=config.units, max_length=max_length)
-    label2id = model.config.label2id
-    soft = None
-    if config.data.soft_targets:
-        labels = [model.config.id2label[i] for i in range(len(model.config.id2label))]
-        soft = SoftTargets(config.data.soft_targets, labels)
+    slots = config.syllable_slots
+    builder = InputBuilder(tokenizer, units=config.units, max_length=max_length, slots=slots)
+    label2id = {tag: i for i, tag in enumerate(tags)}  # ids within one slot
+    soft = SoftTargets(config.data.soft_targets, tags) if config.data.soft_targets else None
     has_dev = len(dev_docs) > 0
     stats = {split: FeatureStats() for split in ("train", "dev")}
     features = {"train": build_features(data["train"], builder, label2id, stats["train"], soft=soft),
@@ -234,11 +278,12 @@ def _train(config: Config, scratch: Path) -> dict:
     train_ds = Dataset.from_list(features["train"])
     dev_ds = Dataset.from_list(features["dev"]) if has_dev else None
     metric = evaluate.load(str(METRIC_DIR))
-    id2label = model.config.id2label
+    id2label = dict(enumerate(tags))
 
     def compute_metrics(pred):
-        logits, labels = pred
-        best = np.argmax(logits, axis=-1)
+        logits, labels = pred  # window-level seqeval over units (slots read in order)
+        best = np.argmax(logits.reshape(logits.shape[0], -1, len(tags)), axis=-1)
+        labels = labels.reshape(labels.shape[0], -1)
         refs, hyps = [], []
         for p_row, l_row in zip(best, labels):
             keep = l_row != IGNORE
@@ -271,17 +316,12 @@ def _train(config: Config, scratch: Path) -> dict:
         fp16=bool(cuda and tc.mixed_precision and not torch.cuda.is_bf16_supported()),
         dataloader_num_workers=tc.dataloader_num_workers,
         report_to=[],
-        remove_unused_columns=soft is None,  # the soft-target columns are not model inputs
+        remove_unused_columns=False,  # the collator reads labels and soft targets itself
         **_warmup_kwargs(TrainingArguments, tc.warmup_ratio),
     )
-    collator = DataCollatorForTokenClassification(tokenizer, label_pad_token_id=IGNORE)
-    trainer_class = Trainer
-    if soft is not None:
-        collator = SoftTargetCollator(collator, len(label2id))
-        trainer_class = distillation_trainer(Trainer, tc.soft_weight)
-    trainer = trainer_class(
+    trainer = vnner_trainer(Trainer, len(tags), tc.soft_weight if soft is not None else 0.0)(
         model=model, args=args, train_dataset=train_ds, eval_dataset=dev_ds,
-        data_collator=collator,
+        data_collator=Collator(tokenizer, len(tags), slots, soft is not None),
         compute_metrics=compute_metrics if has_dev else None,
         callbacks=[EarlyStoppingCallback(early_stopping_patience=tc.early_stopping_patience)] if has_dev else [],
     )
@@ -290,6 +330,12 @@ def _train(config: Config, scratch: Path) -> dict:
         print(f"[vnner] resuming from {checkpoints[-1]}", file=sys.stderr)
     trainer.train(resume_from_checkpoint=str(checkpoints[-1]) if tc.resume and checkpoints else None)
     trainer.model.config.vnner_units = config.units
+    trainer.model.config.vnner_syllable_slots = slots
+    if config.crf_weight > 0:
+        from vnner.crf import CRF_FILE, train_crf
+
+        train_crf(list(data["train"]), out / CRF_FILE)
+        trainer.model.config.vnner_crf_weight = config.crf_weight
     trainer.save_model(str(out))
     # Inference windows must not be longer than the training ones (positions beyond were never
     # trained for tagging): vnner reads the limit from the saved tokenizer.

@@ -1,9 +1,11 @@
-"""Stage 6: per-word BIO labels to entities with character spans.
+"""Stage 6: per-unit tag probabilities to entities with character spans.
 
-Each word's label is the model's label at the word's first subword.  Tags are
-read leniently, as a tagger's output must be: an ``I-X`` that does not continue
-an ``X`` entity starts one (BIO repair), and no entity runs across a sentence
-boundary.
+A unit is a word, or a syllable for a syllable-resolution model (:mod:`vnner.inputs`).
+The tags are chosen by constrained decoding (:func:`viterbi`): the most probable
+tag sequence of each sentence in which every ``I-X`` continues an ``X``, so an
+entity's edges are decided jointly rather than unit by unit.  :func:`bio_spans`
+still reads any tag sequence leniently (an ``I-X`` that does not continue an ``X``
+starts one), and no entity runs across a sentence boundary.
 
 Word spans map back to the caller's string through :mod:`vnner.text`, which snaps
 them outward to whole characters of the original.  Where NFC expands one original
@@ -17,6 +19,8 @@ from __future__ import annotations
 
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
+
+import numpy as np
 
 
 @dataclass(frozen=True)
@@ -41,6 +45,51 @@ def split_tag(tag: str) -> tuple[str, str]:
         return "O", ""
     prefix, _, label = tag.partition("-")
     return prefix, label
+
+
+def mix(probs: np.ndarray, other: np.ndarray, weight: float) -> np.ndarray:
+    """Weighted geometric mean of two ``[units, tags]`` distributions, renormalised per unit
+    (a product of experts: a tag either model finds unlikely stays unlikely)."""
+    logp = (1 - weight) * np.log(np.clip(probs, 1e-9, None)) + weight * np.log(np.clip(other, 1e-9, None))
+    out = np.exp(logp - logp.max(axis=-1, keepdims=True))
+    return (out / out.sum(axis=-1, keepdims=True)).astype(np.float32)
+
+
+def allowed_transitions(labels: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
+    """``(start, step)``: which tags may open a sentence, and ``step[i, j]``: tag j may follow tag i."""
+    parts = [split_tag(t) for t in labels]
+    start = np.array([p != "I" for p, _ in parts])
+    step = np.array([[q != "I" or (p in ("B", "I") and a == b) for q, b in parts] for p, a in parts])
+    return start, step
+
+
+def viterbi(probs: np.ndarray, labels: Sequence[str], sentence_starts: Collection[int] = frozenset()) -> np.ndarray:
+    """Tag index per unit: the sequence of highest probability (product over units) among valid BIO ones.
+
+    ``probs`` is ``[units, tags]``; each sentence (from each index in ``sentence_starts``) is
+    decoded on its own and may not open with an ``I-`` tag.
+    """
+    n = len(probs)
+    out = np.zeros(n, dtype=np.int64)
+    if n == 0:
+        return out
+    start, step = allowed_transitions(labels)
+    logp = np.log(np.clip(probs, 1e-12, None))
+    forbid = np.where(step, 0.0, -np.inf)
+    first = np.where(start, 0.0, -np.inf)
+    cuts = sorted({0, n, *(k for k in sentence_starts if 0 < k < n)})
+    for lo, hi in zip(cuts, cuts[1:]):
+        score = logp[lo] + first
+        back = np.zeros((hi - lo, len(labels)), dtype=np.int64)
+        for k in range(lo + 1, hi):
+            total = score[:, None] + forbid  # [previous, next]
+            back[k - lo] = total.argmax(axis=0)
+            score = total.max(axis=0) + logp[k]
+        tag = int(score.argmax())
+        for k in range(hi - 1, lo - 1, -1):
+            out[k] = tag
+            tag = int(back[k - lo, tag])
+    return out
 
 
 def bio_spans(tags: Sequence[str], sentence_starts: Collection[int] = frozenset()) -> list[tuple[int, int, str]]:

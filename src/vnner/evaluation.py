@@ -3,6 +3,9 @@
 Strict character-span precision, recall and F1 per label and micro (start, end
 and label must all match), with same-label partial overlap beside it.  Scoring
 characters of the caller's text makes figures independent of any segmenter.
+Where a model fails is shown by the error classes per label
+(:func:`vnner.scoring.error_classes`) and by the recall on segmentation-bound
+entities: those with an edge inside a word of vnner's segmenter.
 """
 
 from __future__ import annotations
@@ -10,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from vnner.formats import Document, labels_of
-from vnner.scoring import partial_scores, span_scores
+from vnner.scoring import bound_recall, error_classes, partial_scores, span_scores
 
 
 def gold_spans(docs: Sequence[Document]) -> list[list[tuple[int, int, str]]]:
@@ -19,12 +22,17 @@ def gold_spans(docs: Sequence[Document]) -> list[list[tuple[int, int, str]]]:
 
 def score(docs: Sequence[Document], predicted: Sequence[Sequence[tuple[int, int, str]]],
           labels: Sequence[str] | None = None) -> dict:
-    """``{"strict": {label: P/R/F1...}, "partial": {...}, "labels": [...]}`` for predictions of ``docs``."""
+    """``{"strict": {label: P/R/F1...}, "partial": {...}, "errors": {label: {class: n}},
+    "segmentation_bound": {recall, support, found}, "labels": [...]}`` for predictions of ``docs``."""
+    from vnner.inputs import word_spans
+
     labels = list(labels) if labels is not None else labels_of(docs)
     gold = gold_spans(docs)
     predicted = [[tuple(p) for p in doc] for doc in predicted]
     return {"labels": labels, "documents": len(docs),
-            "strict": span_scores(gold, predicted, labels), "partial": partial_scores(gold, predicted, labels)}
+            "strict": span_scores(gold, predicted, labels), "partial": partial_scores(gold, predicted, labels),
+            "errors": error_classes(gold, predicted, labels),
+            "segmentation_bound": bound_recall(gold, predicted, [word_spans(d.text) for d in docs])}
 
 
 def evaluate_model(model, docs: Sequence[Document], *, batch_size: int = 32, progress: bool = False) -> dict:
@@ -89,8 +97,25 @@ def table(report: dict) -> str:
         s, p = report["strict"][label], report["partial"][label]
         rows.append(f"| {label} | {s['precision']:.4f} | {s['recall']:.4f} | {s['f1']:.4f} | {p['f1']:.4f} "
                     f"| {s['support']} |")
+    if report.get("errors"):
+        rows += ["", errors_table(report)]
     if report.get("positions_held"):
         rows += ["", positions_table(report["positions_held"])]
+    return "\n".join(rows)
+
+
+def errors_table(report: dict) -> str:
+    """Error classes per label (see :func:`vnner.scoring.error_classes`) and segmentation-bound recall."""
+    from vnner.scoring import ERROR_CLASSES
+
+    rows = ["| label | " + " | ".join(k.replace("_", " ") for k in ERROR_CLASSES) + " |",
+            "|---" * (len(ERROR_CLASSES) + 1) + "|"]
+    for label in [*report["labels"], "all"]:
+        rows.append(f"| {label} | " + " | ".join(str(report["errors"][label][k]) for k in ERROR_CLASSES) + " |")
+    sb = report.get("segmentation_bound")
+    if sb:
+        rows += ["", f"Segmentation-bound entities (an edge inside a segmenter word): recall {sb['recall']:.4f} "
+                     f"({sb['found']} of {sb['support']})"]
     return "\n".join(rows)
 
 

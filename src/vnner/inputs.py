@@ -21,18 +21,48 @@ CHUNK_WORDS = 2048
 
 @dataclass
 class Chunk:
-    """Consecutive sentences of one document, segmented and windowed."""
+    """Consecutive sentences of one document, segmented and windowed.
+
+    The model reads ``words``; it labels ``units``.  At word resolution the units are the
+    words.  At syllable resolution (``slots`` > 1) they are the syllables, and syllable ``j``
+    of a word reads slot ``min(j, slots - 1)`` of the word's first subword (see
+    :func:`unit_slots`).  ``sentence_starts`` and ``probs`` are per unit.
+    """
 
     doc: int
     view: TextView
     words: list[Word]
     sentence_starts: set[int]
     windows: list[Window]
-    probs: object = field(default=None)  # filled by the model: (words, labels) array
+    units: list[Word] = field(default_factory=list)
+    unit_word: list[int] = field(default_factory=list)  # the word each unit belongs to
+    unit_slot: list[int] = field(default_factory=list)  # the output slot each unit reads
+    unit_beyond: list[bool] = field(default_factory=list)  # a syllable past the last slot (shares it)
+    probs: object = field(default=None)  # filled by the model: (units, labels) array
 
     def original_span(self, first: int, last: int) -> tuple[int, int]:
-        """Original-string span covering words ``first..last`` (inclusive)."""
-        return self.view.to_original(self.words[first].start, self.words[last].end)
+        """Original-string span covering units ``first..last`` (inclusive)."""
+        return self.view.to_original(self.units[first].start, self.units[last].end)
+
+
+def unit_slots(words: list[Word], slots: int) -> tuple[list[Word], list[int], list[int], list[bool]]:
+    """The units a model labels, with the word and output slot each reads.
+
+    ``slots == 1``: one unit per word.  Otherwise one unit per syllable; a word with more
+    syllables than slots gives the extra ones the last slot, flagged ``beyond`` (the decoder
+    reads them as continuing the entity of the syllable before, never starting one).
+    """
+    if slots == 1:
+        n = len(words)
+        return list(words), list(range(n)), [0] * n, [False] * n
+    units, unit_word, unit_slot, beyond = [], [], [], []
+    for k, w in enumerate(words):
+        for j, (s, e) in enumerate(w.syllables):
+            units.append(Word(s, e, [(s, e)]))
+            unit_word.append(k)
+            unit_slot.append(min(j, slots - 1))
+            beyond.append(j >= slots)
+    return units, unit_word, unit_slot, beyond
 
 
 def split_words_at(words: list[Word], boundaries: Collection[int]) -> tuple[list[Word], int]:
@@ -69,7 +99,10 @@ def word_strings(text: str, *, units: str = "words") -> Iterator[str]:
 class InputBuilder:
     """Turns documents into :class:`Chunk` s for one tokenizer and input convention."""
 
-    def __init__(self, tokenizer, *, units: str, max_length: int) -> None:
+    def __init__(self, tokenizer, *, units: str, max_length: int, slots: int = 1) -> None:
+        if slots < 1:
+            raise ValueError(f"slots must be at least 1, got {slots}")
+        self.slots = slots
         self.encoder = SubwordEncoder(tokenizer)
         self.words_mode = units == "words"
         self.joiner = "_" if self.words_mode else " "
@@ -79,7 +112,11 @@ class InputBuilder:
 
     def iter_chunks(self, doc: int, text: str, *, boundaries: Collection[int] | None = None,
                     chunk_words: int | None = None) -> Iterator[Chunk]:
-        """Chunks of ``text``; with ``boundaries`` (original offsets of gold spans) words are split there."""
+        """Chunks of ``text``; with ``boundaries`` (original offsets of gold spans) words are split there.
+
+        Only word-resolution training passes ``boundaries``: a syllable-resolution model keeps
+        the segmenter's words, as at inference, and labels the syllables inside them.
+        """
         view = normalize(text)
         view_cuts = _to_view_offsets(view, boundaries) if boundaries else None
         limit = chunk_words or CHUNK_WORDS
@@ -106,7 +143,12 @@ class InputBuilder:
             words.extend(sw)
         pieces = self.encoder.encode([word_text(view.text, w, self.joiner) for w in words])
         windows = make_windows(pieces, bounds, max_length=self.max_length, cls_id=self.cls_id, sep_id=self.sep_id)
-        return Chunk(doc, view, words, {lo for lo, _ in bounds}, windows)
+        units, unit_word, unit_slot, beyond = unit_slots(words, self.slots)
+        first_unit = {}
+        for u, k in enumerate(unit_word):
+            first_unit.setdefault(k, u)
+        starts = {first_unit[lo] for lo, hi in bounds if hi > lo}
+        return Chunk(doc, view, words, starts, windows, units, unit_word, unit_slot, beyond)
 
 
 def _to_view_offsets(view: TextView, offsets: Collection[int]) -> set[int]:
@@ -126,6 +168,13 @@ def syllable_spans(text: str) -> list[list[tuple[int, int]]]:
     view = normalize(text)
     return [[view.to_original(w.start, w.end) for w in sentence.words]
             for sentence in iter_sentences(view.text, words=False)]
+
+
+def word_spans(text: str) -> list[tuple[int, int]]:
+    """Spans (original offsets) of the words the segmenter makes of ``text``, for scoring what it splits."""
+    view = normalize(text)
+    return [view.to_original(w.start, w.end) for sentence in iter_sentences(view.text, words=True)
+            for w in sentence.words]
 
 
 def tag_syllables(sentences: list[list[tuple[int, int]]],

@@ -20,13 +20,14 @@ from pathlib import Path
 import numpy as np
 
 from vnner import inputs
-from vnner.decode import Entity, bio_spans, resolve_overlaps
+from vnner.decode import Entity, bio_spans, mix, resolve_overlaps, viterbi
 from vnner.inputs import Chunk, InputBuilder
 from vnner.onnx_model import ONNX_FILE, OnnxTokenClassifier, OnnxTokenizer
 
 DEFAULT_MODEL_DIR = Path(__file__).parent / "default_model"
 # Windows gathered (across chunks and documents) before running the model.
 PENDING_WINDOWS = 256
+DECODINGS = ("viterbi", "argmax")
 _TAG = re.compile(r"^(O|[BI]-\S+)$")
 
 
@@ -34,17 +35,37 @@ class ModelError(ValueError):
     """A checkpoint that cannot be used: the message says which file or setting is wrong."""
 
 
-def check_labels(id2label: dict, where: str) -> list[str]:
-    """Labels in id order, checked to be a BIO scheme."""
+def check_labels(id2label: dict, where: str, slots: int = 1) -> list[str]:
+    """The BIO tags in id order (one slot's worth), checked.
+
+    A syllable-resolution checkpoint (``config.vnner_syllable_slots`` = S > 1) has S blocks of
+    the same tags: output ``j * T + i`` is tag ``i`` for syllable ``j + 1`` of a word, named
+    ``"<tag>@<j + 1>"`` from the second block on (``"B-PERSON@2"``).
+    """
     if not id2label:
         raise ModelError(f"{where}: config has no id2label; a token-classification checkpoint with BIO labels "
                          "is needed")
-    labels = [id2label[i] for i in sorted(id2label)]
-    bad = [lab for lab in labels if not _TAG.match(str(lab))]
+    names = [str(id2label[i]) for i in sorted(id2label)]
+    if isinstance(slots, bool) or not isinstance(slots, int) or slots < 1 or len(names) % slots:
+        raise ModelError(f"{where}: config.vnner_syllable_slots must be a positive int dividing the "
+                         f"{len(names)} labels, not {slots!r}")
+    n = len(names) // slots
+    labels = names[:n]
+    bad = [lab for lab in labels if not _TAG.match(lab)]
     if bad or "O" not in labels:
         raise ModelError(f"{where}: id2label is not a BIO scheme (need 'O' and B-X/I-X tags); "
                          f"offending labels: {bad or labels}")
+    expected = labels + [f"{lab}@{j + 1}" for j in range(1, slots) for lab in labels]
+    if names != expected:
+        wrong = next(i for i, (a, b) in enumerate(zip(names, expected)) if a != b)
+        raise ModelError(f"{where}: id2label[{wrong}] is {names[wrong]!r}, expected {expected[wrong]!r} "
+                         f"for {slots} syllable slots")
     return labels
+
+
+def slot_labels(labels: list[str], slots: int) -> list[str]:
+    """The id2label names of a checkpoint with ``slots`` syllable slots (see :func:`check_labels`)."""
+    return list(labels) + [f"{lab}@{j + 1}" for j in range(1, slots) for lab in labels]
 
 
 def max_input_length(config, tokenizer) -> int:
@@ -59,10 +80,16 @@ def max_input_length(config, tokenizer) -> int:
 class NerModel:
     """A token-classification checkpoint wrapped with vnner's text pipeline."""
 
-    def __init__(self, model, tokenizer, *, device: str | None = None, source: str = "<in memory>") -> None:
+    def __init__(self, model, tokenizer, *, device: str | None = None, source: str = "<in memory>",
+                 crf=None) -> None:
         config = model.config
         self.source = source
-        self.labels = check_labels(config.id2label, source)
+        # Label resolution: 1 slot = one label per word; S slots = one per syllable (see vnner.inputs).
+        self.slots = getattr(config, "vnner_syllable_slots", 1)
+        self.labels = check_labels(config.id2label, source, self.slots)
+        # For a syllable past the last slot: B-X's probability moves to I-X (it continues, never starts).
+        self._fold = [(i, self.labels.index("I-" + lab[2:])) for i, lab in enumerate(self.labels)
+                      if lab.startswith("B-") and "I-" + lab[2:] in self.labels]
         vocab = len(tokenizer)
         if vocab > config.vocab_size:
             raise ModelError(f"{source}: the tokenizer has {vocab} ids but the model's embedding has only "
@@ -71,12 +98,21 @@ class NerModel:
             if getattr(tokenizer, name) is None:
                 raise ModelError(f"{source}: the tokenizer defines no {name.removesuffix('_id')} token")
         self.tokenizer = tokenizer
+        # "viterbi": the best valid BIO sequence per sentence; "argmax": each unit's best tag, then BIO repair.
+        self.decoding = getattr(config, "vnner_decoding", "viterbi")
+        if self.decoding not in DECODINGS:
+            raise ModelError(f"{source}: config.vnner_decoding must be one of {DECODINGS}, not {self.decoding!r}")
+        # A second opinion: a syllable CRF's marginals averaged into the probabilities (vnner.crf).
+        self.crf = crf
+        self.crf_weight = float(getattr(config, "vnner_crf_weight", 0.5)) if crf is not None else 0.0
+        if not 0.0 <= self.crf_weight <= 1.0:
+            raise ModelError(f"{source}: config.vnner_crf_weight must be in [0, 1], not {self.crf_weight}")
         # PhoBERT-style checkpoints read word-segmented input ("Bí_thư"); others may read syllables.
         self.units = getattr(config, "vnner_units", "words")
         if self.units not in ("words", "syllables"):
             raise ModelError(f"{source}: config.vnner_units must be 'words' or 'syllables', not {self.units!r}")
         self.max_length = max_input_length(config, tokenizer)
-        self.inputs = InputBuilder(tokenizer, units=self.units, max_length=self.max_length)
+        self.inputs = InputBuilder(tokenizer, units=self.units, max_length=self.max_length, slots=self.slots)
         if isinstance(model, OnnxTokenClassifier):
             if device not in (None, "cpu"):
                 raise ModelError(f"{source}: an exported (ONNX) model runs on the CPU only, not on {device!r}")
@@ -107,17 +143,18 @@ class NerModel:
             raise ModelError(f"{source}: not a directory; expected a saved Hugging Face checkpoint directory")
         if not (path / "config.json").is_file():
             raise ModelError(f"{source}: no config.json here; expected a saved Hugging Face checkpoint directory")
+        crf = _load_crf(path)
         if (path / ONNX_FILE).is_file():
             try:
-                return cls(OnnxTokenClassifier(path), OnnxTokenizer(path), device=device, source=source)
+                return cls(OnnxTokenClassifier(path), OnnxTokenizer(path), device=device, source=source, crf=crf)
             except ModelError:
                 raise
             except Exception as exc:  # onnxruntime, tokenizers and json raise their own classes
                 raise ModelError(f"cannot load exported model {source!r}: {exc}") from exc
-        return cls._from_transformers(str(path), source, device=device)
+        return cls._from_transformers(str(path), source, device=device, crf=crf)
 
     @classmethod
-    def _from_transformers(cls, where: str, source: str, *, device: str | None, **kwargs) -> NerModel:
+    def _from_transformers(cls, where: str, source: str, *, device: str | None, crf=None, **kwargs) -> NerModel:
         import torch
         from transformers import AutoModelForTokenClassification, AutoTokenizer
         from transformers.utils import logging as hf_logging
@@ -134,7 +171,7 @@ class NerModel:
         finally:
             if bars_were_on:
                 hf_logging.enable_progress_bar()
-        return cls(model, tokenizer, device=device, source=source)
+        return cls(model, tokenizer, device=device, source=source, crf=crf)
 
     @classmethod
     def _from_hub(cls, repo_id: str, *, device: str | None) -> NerModel:
@@ -165,11 +202,11 @@ class NerModel:
         return out.float().cpu().numpy()
 
     def _run(self, chunks: list[Chunk], batch_size: int) -> None:
-        """Fill each chunk's per-word probabilities."""
+        """Fill each chunk's per-unit probabilities."""
         jobs = [(c, w) for c in chunks for w in c.windows]
         jobs.sort(key=lambda job: len(job[1].input_ids))
-        for c in chunks:
-            c.probs = np.zeros((len(c.words), len(self.labels)), dtype=np.float32)
+        n_labels = len(self.labels)
+        per_word = {id(c): np.zeros((len(c.words), self.slots, n_labels), dtype=np.float32) for c in chunks}
         pad = self.tokenizer.pad_token_id
         for b in range(0, len(jobs), batch_size):
             batch = jobs[b:b + batch_size]
@@ -179,16 +216,40 @@ class NerModel:
             for row, (_, w) in enumerate(batch):
                 ids[row, :len(w.input_ids)] = w.input_ids
                 mask[row, :len(w.input_ids)] = 1
-            logits = self._logits(ids, mask)
+            logits = self._logits(ids, mask).reshape(len(batch), width, self.slots, n_labels)
             logits = np.exp(logits - logits.max(axis=-1, keepdims=True))
             probs = logits / logits.sum(axis=-1, keepdims=True)
             for row, (c, w) in enumerate(batch):
                 own = slice(w.own_lo - w.lo, w.own_hi - w.lo)
-                c.probs[w.own_lo:w.own_hi] = probs[row, w.first[own]]
+                per_word[id(c)][w.own_lo:w.own_hi] = probs[row, w.first[own]]
+        for c in chunks:
+            c.probs = per_word[id(c)][c.unit_word, c.unit_slot]
+            beyond = np.asarray(c.unit_beyond, dtype=bool)
+            if beyond.any():
+                for b, i in self._fold:
+                    c.probs[beyond, i] += c.probs[beyond, b]
+                    c.probs[beyond, b] = 0.0
+            if self.crf_weight > 0:
+                c.probs = mix(c.probs, self._crf_marginals(c), self.crf_weight)
+
+    def _crf_marginals(self, chunk: Chunk) -> np.ndarray:
+        """The CRF's tag marginals at each unit's first syllable, sentence by sentence."""
+        text, out = chunk.view.text, np.zeros_like(chunk.probs)
+        cuts = sorted({0, len(chunk.units), *chunk.sentence_starts})
+        for a, b in zip(cuts, cuts[1:]):
+            words = range(chunk.unit_word[a], chunk.unit_word[b - 1] + 1)
+            syllables = [s for k in words for s in chunk.words[k].syllables]
+            m = self.crf.marginals([text[s:e] for s, e in syllables], self.labels)
+            row = {s: i for i, (s, _) in enumerate(syllables)}
+            out[a:b] = m[[row[chunk.units[u].start] for u in range(a, b)]]
+        return out
 
     def _decode(self, chunk: Chunk) -> list[Entity]:
-        best = chunk.probs.argmax(axis=1)
-        score = chunk.probs.max(axis=1)
+        if self.decoding == "viterbi":
+            best = viterbi(chunk.probs, self.labels, chunk.sentence_starts)
+        else:
+            best = chunk.probs.argmax(axis=1)
+        score = chunk.probs[np.arange(len(best)), best]
         tags = [self.labels[i] for i in best]
         entities = []
         for a, b, label in bio_spans(tags, chunk.sentence_starts):
@@ -212,7 +273,7 @@ class NerModel:
         for mine in per_doc:
             found = [e for c in mine for e in self._decode(c)]
             entities = resolve_overlaps(found, mine[0].view.original) if mine else []
-            starts = np.array([c.original_span(k, k)[0] for c in mine for k in range(len(c.words))], dtype=np.int64)
+            starts = np.array([c.original_span(k, k)[0] for c in mine for k in range(len(c.units))], dtype=np.int64)
             probs = (np.concatenate([c.probs for c in mine]) if mine
                      else np.zeros((0, len(self.labels)), dtype=np.float32))
             out.append((entities, starts, probs))
@@ -264,6 +325,21 @@ class NerModel:
         flush()
         results = [resolve_overlaps(found, doc) for found, doc in zip(results, docs, strict=True)]
         return results[0] if single else results
+
+
+def _load_crf(folder: Path):
+    """The folder's ``crf.crfsuite`` as a :class:`vnner.crf.CrfTagger`, or None when it has none."""
+    from vnner.crf import CRF_FILE, CrfTagger
+
+    if not (folder / CRF_FILE).is_file():
+        return None
+    try:
+        return CrfTagger(folder / CRF_FILE)
+    except ImportError as exc:
+        raise ModelError(f"{folder}: holds {CRF_FILE}, which needs python-crfsuite "
+                         "(pip install python-crfsuite)") from exc
+    except ValueError as exc:
+        raise ModelError(str(exc)) from exc
 
 
 def check_texts(texts: object) -> list[str]:

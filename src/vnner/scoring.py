@@ -93,3 +93,66 @@ def positions_held_scores(gold: Sequence[set], predicted: Sequence[set]) -> dict
         raise ValueError(f"{len(gold)} gold documents but {len(predicted)} predicted")
     tp = sum(len(g & p) for g, p in zip(gold, predicted))
     return _prf(tp, sum(len(p) for p in predicted) - tp, sum(len(g) for g in gold) - tp)
+
+
+ERROR_CLASSES = ("wrong_label", "too_long", "too_short", "shifted", "label_and_boundary", "missed", "spurious")
+
+
+def error_classes(gold: Sequence[Spans], predicted: Sequence[Spans],
+                  labels: Sequence[str] | None = None) -> dict[str, dict[str, int]]:
+    """Counts of each kind of error per label (and ``"all"``), for spans that are not exact matches.
+
+    A gold span without an exact match is classed by the prediction overlapping it most: same span,
+    other label (``wrong_label``); same label and the prediction covers it (``too_long``), lies
+    inside it (``too_short``) or crosses one edge (``shifted``); other label and other edges
+    (``label_and_boundary``); no overlapping prediction (``missed``).  These count under the gold
+    label.  A prediction overlapping no gold span is ``spurious``, under its own label.
+    """
+    if len(gold) != len(predicted):
+        raise ValueError(f"{len(gold)} gold documents but {len(predicted)} predicted")
+    counts: dict[str, Counter] = {}
+    for g_doc, p_doc in zip(gold, predicted):
+        g_set, p_set = {tuple(s) for s in g_doc}, {tuple(s) for s in p_doc}
+        loose_p = sorted(p_set - g_set)
+        for gs, ge, gl in sorted(g_set - p_set):
+            over = [(min(ge, pe) - max(gs, ps), ps, pe, pl) for ps, pe, pl in loose_p if ps < ge and gs < pe]
+            if not over:
+                kind = "missed"
+            else:
+                _, ps, pe, pl = max(over)
+                if (ps, pe) == (gs, ge):
+                    kind = "wrong_label"
+                elif pl != gl:
+                    kind = "label_and_boundary"
+                elif ps <= gs and pe >= ge:
+                    kind = "too_long"
+                elif ps >= gs and pe <= ge:
+                    kind = "too_short"
+                else:
+                    kind = "shifted"
+            counts.setdefault(gl, Counter())[kind] += 1
+        for ps, pe, pl in loose_p:
+            if not any(ps < ge and gs < pe for gs, ge, _ in g_set):
+                counts.setdefault(pl, Counter())["spurious"] += 1
+    names = list(labels) if labels is not None else sorted(counts)
+    out = {lab: {k: counts.get(lab, Counter())[k] for k in ERROR_CLASSES} for lab in names}
+    out["all"] = {k: sum(out[lab][k] for lab in names) for k in ERROR_CLASSES}
+    return out
+
+
+def bound_recall(gold: Sequence[Spans], predicted: Sequence[Spans], words: Sequence[Iterable[tuple[int, int]]],
+                 ) -> dict[str, float]:
+    """Recall on the gold spans with an edge strictly inside one of ``words`` (``words[i]``: the
+    ``(start, end)`` spans a segmenter made of document i): the entities a model that labels whole
+    words can never find.  ``{"recall", "support", "found"}``."""
+    if not len(gold) == len(predicted) == len(words):
+        raise ValueError(f"{len(gold)} gold, {len(predicted)} predicted and {len(words)} segmented documents")
+    support = found = 0
+    for g_doc, p_doc, w_doc in zip(gold, predicted, words):
+        inside = {i for s, e in w_doc for i in range(s + 1, e)}
+        p_set = {tuple(s) for s in p_doc}
+        for span in {tuple(s) for s in g_doc}:
+            if span[0] in inside or span[1] in inside:
+                support += 1
+                found += span in p_set
+    return {"recall": found / support if support else 0.0, "support": support, "found": found}

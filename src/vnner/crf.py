@@ -1,8 +1,12 @@
-"""The CRF baseline: python-crfsuite over syllables with lexical, shape and context features.
+"""A linear-chain CRF over syllables (python-crfsuite): the benchmark's baseline and the
+default model's second opinion.
 
-It reads text through the same view and syllable segmentation as vnner, and
-its spans are scored by the same character-span scorer, so the comparison
-with the neural models is like for like.
+Lexical, shape and context features of each syllable.  It reads text through
+the same view and syllable segmentation as vnner, so its spans are scored like
+for like with the neural models; and its per-syllable tag marginals
+(:meth:`CrfTagger.marginals`) can be averaged into a syllable-resolution model's
+probabilities before decoding (``NerModel`` does so when its folder holds
+``crf.crfsuite``; see ``config.vnner_crf_weight``).
 """
 
 from __future__ import annotations
@@ -10,9 +14,13 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import numpy as np
+
 from vnner.decode import bio_spans
 from vnner.inputs import syllable_spans, syllable_tags
 from vnner.text import normalize
+
+CRF_FILE = "crf.crfsuite"
 
 
 def _shape(token: str) -> str:
@@ -75,7 +83,23 @@ class CrfTagger:
         import pycrfsuite
 
         self.tagger = pycrfsuite.Tagger()
-        self.tagger.open(str(path))
+        try:
+            self.tagger.open(str(path))
+        except Exception as exc:  # crfsuite's own error says only "Cannot open model file"
+            raise ValueError(f"{path}: not a CRFsuite model ({exc})") from exc
+        self.known = set(self.tagger.labels())
+
+    def marginals(self, tokens: list[str], labels: list[str]) -> np.ndarray:
+        """``[len(tokens), len(labels)]``: each syllable's tag marginals in ``labels`` order (0 for a tag the
+        CRF never saw).  ``tokens`` are one sentence's syllables as the view spells them."""
+        out = np.zeros((len(tokens), len(labels)), dtype=np.float32)
+        if not tokens:
+            return out
+        self.tagger.set(sentence_features(tokens))
+        for j, tag in enumerate(labels):
+            if tag in self.known:
+                out[:, j] = [self.tagger.marginal(tag, i) for i in range(len(tokens))]
+        return out
 
     def predict_spans(self, text: str) -> list[tuple[int, int, str]]:
         out = []
