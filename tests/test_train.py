@@ -305,3 +305,27 @@ def test_phobert_recipe_with_syllable_slots_finds_an_edge_inside_a_segmented_wor
     found = [(e.start, e.end, e.label) for e in model.predict(text)]
     assert (text.index("Trưởng"), cut - 1, "POSITION") in found
     assert (cut, text.index(" phát"), "ORGANIZATION") in found
+
+
+def test_accelerate_launches_training_on_two_cpu_processes(tiny_project, tiny_tokenizer, tmp_path):
+    """The distributed code path without a GPU: `accelerate launch --multi_gpu --num_processes 2` starts two
+    processes (torchrun), which train.py joins as CPU workers over gloo; a few steps, one writer."""
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root, corpus = tiny_project
+    out = tmp_path / "ddp"
+    config = _tiny_config(root, tiny_tokenizer, out, f"{{train: {root / 'train.jsonl'}, dev: {root / 'dev.jsonl'}, "
+                                                     f"corpus: {corpus}}}")
+    repo = Path(__file__).resolve().parents[1]
+    env = dict(os.environ, PYTHONPATH=str(repo), OMP_NUM_THREADS="1")
+    cmd = [sys.executable, "-m", "accelerate.commands.launch", "--multi_gpu", "--num_processes", "2",
+           "--num_machines", "1", "--mixed_precision", "no", "--dynamo_backend", "no", "-m", "training.train",
+           "--config", str(config), "--training.max_steps", "3"]
+    done = subprocess.run(cmd, cwd=repo, env=env, capture_output=True, text=True, timeout=600)
+    assert done.returncode == 0, done.stderr[-3000:]
+    metrics = json.loads((out / "metrics.json").read_text())
+    assert metrics["processes"] == 2 and done.stdout.count("[vnner] saved to") == 1
+    assert metrics["window_seqeval_dev"]["epoch"] > 0 and (out / "model.safetensors").is_file()

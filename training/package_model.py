@@ -5,7 +5,8 @@
 The embedded model runs on ONNX Runtime (:mod:`vnner.onnx_model`), so ``predict`` with the default
 model imports neither torch nor transformers. This writes ``model.onnx`` (int8 embedding tables,
 float32 linear layers, see ``vnner.onnx_model``; ``--precision fp32`` keeps everything float32),
-``config.json``, the tokenizer files and the model's CRF if it has one (``crf.crfsuite``), then runs the source and the exported model on sample sentences and reports how far they agree, so a
+``config.json``, the tokenizer files and the model's CRF if it has one (``crf.crfsuite``), then
+runs the source and the exported model on sample sentences and reports how far they agree, so a
 broken export fails here, not in a user's hands.
 """
 

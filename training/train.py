@@ -316,6 +316,9 @@ def _train(config: Config, scratch: Path) -> dict:
         fp16=bool(cuda and tc.mixed_precision and not torch.cuda.is_bf16_supported()),
         dataloader_num_workers=tc.dataloader_num_workers,
         report_to=[],
+        # On a machine without CUDA, several processes (accelerate launch / torchrun) join as CPU workers
+        # over gloo; without this each would train alone on the whole data.
+        use_cpu=not cuda,
         remove_unused_columns=False,  # the collator reads labels and soft targets itself
         **_warmup_kwargs(TrainingArguments, tc.warmup_ratio),
     )
@@ -331,22 +334,25 @@ def _train(config: Config, scratch: Path) -> dict:
     trainer.train(resume_from_checkpoint=str(checkpoints[-1]) if tc.resume and checkpoints else None)
     trainer.model.config.vnner_units = config.units
     trainer.model.config.vnner_syllable_slots = slots
-    if config.crf_weight > 0:
+    main_process = trainer.is_world_process_zero()  # under accelerate/torchrun only one process writes
+    if config.crf_weight > 0 and main_process:
         from vnner.crf import CRF_FILE, train_crf
 
         train_crf(list(data["train"]), out / CRF_FILE)
         trainer.model.config.vnner_crf_weight = config.crf_weight
     trainer.save_model(str(out))
+    results = {"train_seconds": round(time.time() - t0, 1), "cuda": cuda, "processes": args.world_size,
+               "labels": entity_labels, "data": sources, "feature_stats": {k: vars(v) for k, v in stats.items()}}
+    if has_dev:
+        results["window_seqeval_dev"] = trainer.evaluate()  # every process takes part
+    if not main_process:
+        return results | {"main_process": False}
     # Inference windows must not be longer than the training ones (positions beyond were never
     # trained for tagging): vnner reads the limit from the saved tokenizer.
     tokenizer.model_max_length = max_length
     tokenizer.save_pretrained(str(out))
     (out / "vnner_config.yaml").write_text(yaml.safe_dump(config.to_dict(), allow_unicode=True, sort_keys=False))
-
-    results = {"train_seconds": round(time.time() - t0, 1), "cuda": cuda, "labels": entity_labels,
-               "data": sources, "feature_stats": {k: vars(v) for k, v in stats.items()}}
     if has_dev:
-        results["window_seqeval_dev"] = trainer.evaluate()
         results["dev_char_spans"] = char_span_scores(str(out), data["dev"], entity_labels)
     (out / "metrics.json").write_text(json.dumps(results, indent=2, ensure_ascii=False))
     write_model_card(out, config, results)
@@ -363,6 +369,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     results = train(config)
+    if results.get("main_process") is False:
+        return 0  # another process of a distributed run writes and reports
     micro = results.get("dev_char_spans", {}).get("micro", {})
     print(f"[vnner] saved to {config.output_dir}; dev strict char-span micro F1 = {micro.get('f1', 0):.4f}")
     return 0

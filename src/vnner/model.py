@@ -125,8 +125,12 @@ class NerModel:
             self.model = model.to(self.device).eval()
 
     @classmethod
-    def from_pretrained(cls, name_or_path: str | os.PathLike, *, device: str | None = None) -> NerModel:
+    def from_pretrained(cls, name_or_path: str | os.PathLike, *, device: str | None = None,
+                        threads: int | None = None) -> NerModel:
         """Load a checkpoint directory (exported ONNX or transformers) or a Hugging Face Hub id.
+
+        ``threads`` caps the CPU threads of an exported model's ONNX Runtime session (default: one per
+        core), so that several worker processes can share the cores; torch models use torch's setting.
 
         An argument that names a local path (see :func:`looks_local`) and does not exist raises
         ``FileNotFoundError`` at once, without asking the Hub.  A Hub id is loaded by transformers;
@@ -146,7 +150,8 @@ class NerModel:
         crf = _load_crf(path)
         if (path / ONNX_FILE).is_file():
             try:
-                return cls(OnnxTokenClassifier(path), OnnxTokenizer(path), device=device, source=source, crf=crf)
+                return cls(OnnxTokenClassifier(path, threads=threads), OnnxTokenizer(path), device=device,
+                           source=source, crf=crf)
             except ModelError:
                 raise
             except Exception as exc:  # onnxruntime, tokenizers and json raise their own classes

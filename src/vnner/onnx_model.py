@@ -2,38 +2,28 @@
 
 Importing torch and transformers alone takes two to three seconds on a laptop CPU and some 400 MB
 of memory, more than everything else ``predict`` does on a typical article. The embedded default
-model is therefore exported (``training/package_model.py``): ``model.onnx`` (int8 weights),
+model is therefore exported (``training/package_model.py``): ``model.onnx`` (int8 embeddings),
 ``tokenizer.json`` (read by the ``tokenizers`` library) and ``config.json``. These two small classes
 stand in for the transformers model and tokenizer, offering exactly what vnner's pipeline reads.
 
-How ``model.onnx`` stores the weights (weight-only int8, :func:`weight_only_int8`)
-----------------------------------------------------------------------------------
-Only the weights are quantised; every activation stays float32, so a row's logits do not depend
-on the other rows of its batch (ONNX Runtime's *dynamic* quantisation, which the export starts
-from, quantises each activation tensor with one scale for the whole batch: the same text could
-get other entities alone than inside a list).  Each quantised weight ``W`` is three initializers,
-``<name>_quantized`` (the integers), ``<name>_scale`` (a float32 scalar: one scale per tensor) and
-``<name>_zero_point`` (a scalar of the integers' type), and is read as
-``(float32(W_quantized) - zero_point) * scale`` by a ``DequantizeLinear`` node.  ``<name>`` is the
-parameter's name in the transformers checkpoint:
+How ``model.onnx`` stores the weights
+-------------------------------------
+Activations are always float32, so a row's logits never depend on the other rows of its batch
+(ONNX Runtime's *dynamic* quantisation quantises each activation tensor with one scale for the
+whole batch: the same text could get other entities alone than inside a list).
 
-=====================================================================  =====  ==============  ==========
-``<name>``                                                             type   shape           vs torch
-=====================================================================  =====  ==============  ==========
-``roberta.embeddings.{word,position,token_type}_embeddings.weight``    uint8  [rows, hidden]  as is
-``roberta.encoder.layer.{i}.attention.self.{query,key,value}.weight``  int8   [in, out]       transposed
-``roberta.encoder.layer.{i}.attention.output.dense.weight``            int8   [in, out]       transposed
-``roberta.encoder.layer.{i}.intermediate.dense.weight``                int8   [in, out]       transposed
-``roberta.encoder.layer.{i}.output.dense.weight``                      int8   [in, out]       transposed
-``classifier.weight``                                                  int8   [in, out]       transposed
-=====================================================================  =====  ==============  ==========
+* The embedding tables (``roberta.embeddings.{word,position,token_type}_embeddings.weight``) are
+  uint8 with one scale and zero point each: ``<name>_quantized``, ``<name>_scale``,
+  ``<name>_zero_point``, read by ``Gather`` then ``DequantizeLinear``.  They hold about half the
+  parameters and lose nothing measurable to int8.
+* The linear layers are float32 ``MatMul(activation, W)`` with ``W`` the transpose of the torch
+  ``Linear.weight``; biases and LayerNorm weights keep their checkpoint names.  (int8 with one scale
+  per matrix cost a syllable-slot model ten points of dev F1; see ``training/package_model.py``.)
+* Older exports hold int8 linear layers as ``DequantizeLinear(<name>_quantized) -> MatMul``
+  (:func:`weight_only_int8`); graphs that still quantise activations per batch are rewritten to
+  that form at load time.
 
-The embeddings are asymmetric (uint8, zero point around 128) and feed ``Gather`` before
-``DequantizeLinear``; the linear layers are symmetric (int8, zero point 0) and feed
-``DequantizeLinear -> MatMul(activation, W)``, so the torch ``Linear.weight`` ``[out, in]`` is the
-transpose of the dequantised tensor.  Biases and LayerNorm weights stay float32 under their own
-checkpoint names (``...query.bias``, ``...LayerNorm.weight``, ``classifier.bias``).  With tied word
-embeddings there is no separate LM head.
+``training/recover_checkpoint.py`` reads every one of these forms back into a torch checkpoint.
 """
 
 from __future__ import annotations
@@ -86,7 +76,7 @@ class OnnxTokenClassifier:
     A file ONNX Runtime cannot read raises ``ValueError`` naming it.
     """
 
-    def __init__(self, folder: Path) -> None:
+    def __init__(self, folder: Path, *, threads: int | None = None) -> None:
         import onnxruntime as ort
 
         folder = Path(folder)
@@ -95,6 +85,9 @@ class OnnxTokenClassifier:
         self.config = SimpleNamespace(**raw)
         options = ort.SessionOptions()
         options.log_severity_level = 3  # warnings about unused initialisers are noise to users
+        if threads is not None:  # default: ONNX Runtime's own choice (one per physical core)
+            options.intra_op_num_threads = threads
+            options.inter_op_num_threads = 1
         path = folder / ONNX_FILE
         data = path.read_bytes()
         if not data:

@@ -33,14 +33,16 @@ def add_model_options(p: argparse.ArgumentParser, *, many: bool = False) -> None
         p.add_argument("--model", default=None, help="checkpoint directory or Hub id (default: the embedded model)")
     p.add_argument("--batch-size", type=positive_int, default=32)
     p.add_argument("--device", default=None, help="cpu, cuda, cuda:1 ... (default: cuda if available)")
+    p.add_argument("--threads", type=positive_int, default=None,
+                   help="CPU threads per process for an exported model (default: the cores, shared among --workers)")
 
 
-def load(name: str | None, device: str | None):
+def load(name: str | None, device: str | None, threads: int | None = None):
     """A model, or a one-line error and exit status 1 (2 for a missing local path)."""
     from vnner import ModelError, load_model
 
     try:
-        return load_model(name, device=device)  # None and "default" are the embedded model
+        return load_model(name, device=device, threads=threads)  # None and "default" are the embedded model
     except FileNotFoundError as exc:
         raise InputError(exc) from None
     except (ModelError, OSError, RuntimeError, ValueError) as exc:

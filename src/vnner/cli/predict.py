@@ -30,7 +30,7 @@ from collections.abc import Iterator
 from dataclasses import asdict
 from pathlib import Path
 
-from vnner.cli.common import InputError, add_model_options, load, write_text
+from vnner.cli.common import InputError, add_model_options, load, positive_int, write_text
 
 FORMATS = ("json", "jsonl", "conll", "label-studio", "doccano", "html")
 GROUP_DOCS, GROUP_CHARS = 32, 200_000  # documents tagged together (batching across them), then written
@@ -54,6 +54,8 @@ def add_input_options(p: argparse.ArgumentParser, formats: tuple[str, ...]) -> N
                    help="report a bad JSONL record or unreadable file and go on (default: stop there)")
     p.add_argument("--format", choices=formats, default="json")
     add_model_options(p)
+    p.add_argument("--workers", type=positive_int, default=1,
+                   help="processes tagging in parallel, each loading the model once (output stays in input order)")
     p.add_argument("--no-progress", action="store_true", help="no progress bar")
 
 
@@ -226,8 +228,10 @@ def stream(plan, args: argparse.Namespace, writer) -> int:
     """Tag the planned documents a group at a time and hand each result to ``writer.write(id, text,
     entities)`` in input order; the one loop of every verb that reads documents (predict, positions).
 
-    A bad record stops the run with everything before it written (or is skipped with --skip-bad);
-    Ctrl-C (exit 130) and a closed pipe (exit 0) leave the finished documents intact.
+    With ``--workers N`` the groups are tagged by N processes (:mod:`vnner.parallel`), still
+    written in input order.  A bad record stops the run with everything before it written (or is
+    skipped with --skip-bad); Ctrl-C (exit 130) and a closed pipe (exit 0) leave the finished
+    documents intact.
     """
     skipped = []
 
@@ -235,22 +239,34 @@ def stream(plan, args: argparse.Namespace, writer) -> int:
         skipped.append(exc)
         print(f"vnner: skipped: {exc}", file=sys.stderr)
 
-    model = load(args.model, args.device)
+    workers = getattr(args, "workers", 1)
+    pool = None
+    if workers > 1:
+        from vnner.parallel import WorkerPool
+
+        load(args.model, args.device)  # a model that cannot load fails here, once, with its message
+        pool = WorkerPool(args.model, workers=workers, threads=args.threads, device=args.device,
+                          batch_size=args.batch_size)
+        tagged = pool.map(_groups(iter_documents(plan, args, report)), texts=_texts)
+    else:
+        model = load(args.model, args.device, args.threads)
+        tagged = ((group, _tag(model, group, args.batch_size)) for group in
+                  _groups(iter_documents(plan, args, report)))
     progress = None
     if not args.no_progress and (len(plan) > 1 or plan[0][0] == "jsonl") and sys.stderr.isatty():
         from tqdm.auto import tqdm
 
         progress = tqdm(total=len(plan) if plan[0][0] != "jsonl" else None, unit="doc", desc="vnner")
-    group: list[tuple[str, str]] = []
     try:
-        size = 0
-        for doc_id, text in iter_documents(plan, args, report):
-            group.append((doc_id, text))
-            size += len(text)
-            if len(group) >= GROUP_DOCS or size >= GROUP_CHARS:
-                _flush(model, group, writer, args.batch_size, progress)
-                group, size = [], 0
-        _flush(model, group, writer, args.batch_size, progress)
+        try:
+            for group, results in tagged:
+                for (doc_id, text), entities in zip(group, results):
+                    writer.write(doc_id, text, entities)
+                if progress is not None:
+                    progress.update(len(group))
+        except InputError:
+            writer.close()  # everything before the bad record is written
+            raise
         writer.close()
     except BrokenPipeError:
         _quiet_stdout()
@@ -261,31 +277,47 @@ def stream(plan, args: argparse.Namespace, writer) -> int:
         except BrokenPipeError:
             _quiet_stdout()
         return 130
-    except InputError:
-        _flush(model, group, writer, args.batch_size, progress)  # everything before the bad record is written
-        writer.close()
-        raise
     finally:
         if progress is not None:
             progress.close()
+        if pool is not None:
+            pool.close(cancel=True)
     if skipped:
         print(f"vnner: {len(skipped)} input(s) skipped (see above)", file=sys.stderr)
     return 0
 
 
-def _flush(model, group, writer: Writer, batch_size: int, progress) -> None:
-    if not group:
-        return
+def _groups(documents) -> Iterator[list[tuple[str, str]]]:
+    """Documents in groups tagged together (batching across them); a bad record still lets the
+    group before it through first."""
+    group: list[tuple[str, str]] = []
+    size = 0
+    try:
+        for doc_id, text in documents:
+            group.append((doc_id, text))
+            size += len(text)
+            if len(group) >= GROUP_DOCS or size >= GROUP_CHARS:
+                yield group
+                group, size = [], 0
+    except InputError:
+        if group:
+            yield group
+        raise
+    if group:
+        yield group
+
+
+def _texts(group) -> list[str]:
+    return [t for _, t in group]
+
+
+def _tag(model, group, batch_size: int):
     from vnner.cli.common import ModelLoadError
 
     try:
-        results = model.predict([t for _, t in group], batch_size=batch_size)
+        return model.predict(_texts(group), batch_size=batch_size)
     except (RuntimeError, ValueError) as exc:
         raise ModelLoadError(f"the model failed on {group[0][0]}...: {exc}") from None
-    for (doc_id, text), entities in zip(group, results):
-        writer.write(doc_id, text, entities)
-    if progress is not None:
-        progress.update(len(group))
 
 
 def _quiet_stdout() -> None:
