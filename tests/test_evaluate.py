@@ -27,6 +27,11 @@ def test_benchmark_reports_accuracy_and_speed(tiny_project, tmp_path):  # noqa: 
     assert saved["documents"] == 3 and sorted(p.name for p in (tmp_path / "bench").iterdir()) == [
         "benchmark-dev.json", "benchmark-dev.md"]  # nothing large is written
     assert "| crf |" in markdown(report)
+    # where each system fails: every gold span the CRF missed is in exactly one error class
+    errors = crf["errors"]
+    missed = crf["char_spans"]["micro"]["fn"]
+    assert sum(errors["all"][k] for k in errors["all"] if k != "spurious") == missed
+    assert "Where each system fails" in markdown(report) and "segmentation_bound" in crf
 
 
 def test_no_crf_without_a_train_file_and_strict_figures_match_vnner_evaluate(

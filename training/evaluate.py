@@ -182,6 +182,18 @@ def markdown(report: dict) -> str:
                   f"{sp['p95_latency_ms']:.0f}", f"{sp['cold_start_s']:.2f}", f"{sp['peak_rss_mb']:.0f}",
                   f"{row['size_mb']:.1f}" if row.get("size_mb") is not None else "–"]
         lines.append(f"| {name} | " + " | ".join(cells) + " |")
+    failing = {name: row for name, row in report["systems"].items() if row.get("errors")}
+    if failing:
+        from vnner.scoring import ERROR_CLASSES
+
+        lines += ["", "Where each system fails: recall on segmentation-bound entities (an edge inside a word of "
+                  "vnner's segmenter) and the error classes over all labels (per label in the JSON)", "",
+                  "| system | seg-bound recall | " + " | ".join(k.replace("_", " ") for k in ERROR_CLASSES) + " |",
+                  "|---" * (len(ERROR_CLASSES) + 2) + "|"]
+        for name, row in failing.items():
+            sb = row["segmentation_bound"]
+            lines.append(f"| {name} | {sb['recall']:.3f} ({sb['found']}/{sb['support']}) | "
+                         + " | ".join(str(row["errors"]["all"][k]) for k in ERROR_CLASSES) + " |")
     held = {name: row["positions_held"] for name, row in report["systems"].items() if row.get("positions_held")}
     if held:
         lines += ["", "Positions held (distinct person-position-organisation triples, on the articles carrying them): "
@@ -269,6 +281,7 @@ def benchmark(models: list[str], gold: str | Path, *, train: str | Path | None =
                 preds = [[tuple(p) for p in doc] for doc in result["predictions"]]
                 scores = score(docs_obj, preds, labels)
                 row["char_spans"], row["partial"] = scores["strict"], scores["partial"]
+                row["errors"], row["segmentation_bound"] = scores["errors"], scores["segmentation_bound"]
                 row["seqeval"] = seqeval_scores(docs, preds)
                 if kind == "vnner":
                     positions = positions_scores(docs_obj, preds)
