@@ -12,6 +12,7 @@ probabilities before decoding (``NerModel`` does so when its folder holds
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
@@ -30,30 +31,43 @@ def _shape(token: str) -> str:
     return re.sub(r"(.)\1+", r"\1\1", s)
 
 
-def token_features(tokens: list[str], i: int) -> dict[str, float | str]:
-    w = tokens[i]
-    low = w.lower()
-    f: dict[str, float | str] = {
-        "bias": 1.0, "w": low, "shape": _shape(w), "pre2": low[:2], "suf2": low[-2:],
-        "title": float(w[:1].isupper()), "upper": float(w.isupper()), "digit": float(any(c.isdigit() for c in w)),
-        "punct": float(not any(c.isalnum() for c in w)),
+@lru_cache(maxsize=200_000)
+def _own(token: str) -> tuple[str, float, dict[str, float | str]]:
+    """What a syllable contributes whatever its neighbours: lower case, title flag, own features.
+    Cached: news repeats its syllables, and the regular expressions of the shape are the cost."""
+    low = token.lower()
+    title = float(token[:1].isupper())
+    return low, title, {
+        "bias": 1.0, "w": low, "shape": _shape(token), "pre2": low[:2], "suf2": low[-2:], "title": title,
+        "upper": float(token.isupper()), "digit": float(any(c.isdigit() for c in token)),
+        "punct": float(not any(c.isalnum() for c in token)),
     }
-    for off in (-2, -1, 1, 2):
-        j = i + off
-        if 0 <= j < len(tokens):
-            f[f"w{off}"] = tokens[j].lower()
-            f[f"title{off}"] = float(tokens[j][:1].isupper())
-        else:
-            f[f"w{off}"] = "<pad>"
-    if i > 0:
-        f["bi-1"] = tokens[i - 1].lower() + " " + low
-    if i + 1 < len(tokens):
-        f["bi+1"] = low + " " + tokens[i + 1].lower()
-    return f
+
+
+def token_features(tokens: list[str], i: int) -> dict[str, float | str]:
+    return sentence_features(tokens)[i]
 
 
 def sentence_features(tokens: list[str]) -> list[dict]:
-    return [token_features(tokens, i) for i in range(len(tokens))]
+    """Each syllable's own features plus its neighbours' (two each side) and the two bigrams."""
+    own = [_own(t) for t in tokens]
+    n = len(tokens)
+    out = []
+    for i, (low, _, base) in enumerate(own):
+        f = dict(base)
+        for off in (-2, -1, 1, 2):
+            j = i + off
+            if 0 <= j < n:
+                f[f"w{off}"] = own[j][0]
+                f[f"title{off}"] = own[j][1]
+            else:
+                f[f"w{off}"] = "<pad>"
+        if i > 0:
+            f["bi-1"] = own[i - 1][0] + " " + low
+        if i + 1 < n:
+            f["bi+1"] = low + " " + own[i + 1][0]
+        out.append(f)
+    return out
 
 
 def _sentences(text: str, spans: list[tuple[int, int, str]]):
