@@ -45,13 +45,21 @@ def test_each_word_becomes_an_entity_when_every_word_is_tagged_b(b_person):
 
 
 def test_i_tags_are_repaired_into_one_entity_per_sentence(i_org):
-    entities = i_org.predict(ARTICLE)
-    assert [e.text for e in entities] == [
+    """A model that says I-ORGANIZATION everywhere: argmax + BIO repair and Viterbi (which must open each
+    sentence with B-) both give one entity per sentence."""
+    expected = [
         "Đồng chí Thái Thanh Quý, Ủy viên Ban Chấp hành Trung ương Đảng, Bí thư Tỉnh ủy Nghệ An dự hội nghị.",
         "Sáng 2/3, Đảng bộ tỉnh kết nạp 152 đảng viên mới, chi gần 25 tỉ đồng.",
         "Ảnh: V.Nỷ",
     ]
-    assert all(e.label == "ORGANIZATION" and e.score > 0.9 for e in entities)
+    try:
+        i_org.decoding = "argmax"
+        entities = i_org.predict(ARTICLE)
+        assert [e.text for e in entities] == expected
+        assert all(e.label == "ORGANIZATION" and e.score > 0.9 for e in entities)
+    finally:
+        i_org.decoding = "viterbi"
+    assert [(e.text, e.label) for e in i_org.predict(ARTICLE)] == [(t, "ORGANIZATION") for t in expected]
 
 
 def test_offsets_index_the_callers_nfd_string(b_person):

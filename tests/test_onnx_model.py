@@ -34,7 +34,9 @@ def test_same_entities_alone_in_a_list_and_at_any_batch_size():
     assert [spans(r) for r in model.predict(TEXTS[::-1])] == alone[::-1]
 
 
-def test_weights_are_int8_with_checkpoint_names_and_no_activation_quantisation():
+def test_embedded_weights_int8_embeddings_float_linear_layers_no_activation_quantisation():
+    """The storage the onnx_model docstring describes: uint8 embedding tables under checkpoint names,
+    float32 linear layers found through their MatMul's module path, nothing quantised per batch."""
     onnx = pytest.importorskip("onnx")
     from onnx import TensorProto
 
@@ -42,14 +44,16 @@ def test_weights_are_int8_with_checkpoint_names_and_no_activation_quantisation()
     ops = {n.op_type for n in graph.node}
     assert not ops & {"DynamicQuantizeLinear", "MatMulInteger"}
     inits = {t.name: t for t in graph.initializer}
-    query = "roberta.encoder.layer.0.attention.self.query.weight"
-    assert inits[query + "_quantized"].data_type == TensorProto.INT8
-    assert list(inits[query + "_quantized"].dims) == [384, 384] and list(inits[query + "_scale"].dims) == []
-    assert list(inits["roberta.encoder.layer.0.intermediate.dense.weight_quantized"].dims) == [384, 1536]  # [in, out]
-    assert list(inits["classifier.weight_quantized"].dims)[0] == 384
     assert inits["roberta.embeddings.word_embeddings.weight_quantized"].data_type == TensorProto.UINT8
-    assert not [n for n in inits if n.startswith("onnx::")]
-    assert EMBEDDED.stat().st_size <= 40 * 2**20
+    assert list(inits["roberta.embeddings.word_embeddings.weight_scale"].dims) == []
+    weight_of = {n.output[0].rsplit("/", 1)[0]: inits[n.input[1]] for n in graph.node
+                 if n.op_type == "MatMul" and n.input[1] in inits}
+    query = weight_of["/roberta/encoder/layer.0/attention/self/query"]
+    assert query.data_type == TensorProto.FLOAT and list(query.dims) == [384, 384]
+    assert list(weight_of["/roberta/encoder/layer.0/intermediate/dense"].dims) == [384, 1536]  # [in, out]
+    assert list(weight_of["/classifier"].dims) == [384, 44]  # 4 syllable slots x 11 tags
+    assert sum(f.stat().st_size for f in EMBEDDED.parent.iterdir()) <= 40 * 2**20
+    assert (EMBEDDED.parent / "crf.crfsuite").is_file()
 
 
 def test_dynamic_graphs_are_rewritten_at_load(tmp_path):

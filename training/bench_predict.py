@@ -1,7 +1,16 @@
-"""Time ``predict`` on an article of N words, and peak memory on long articles.
+"""Time ``predict`` on an article of N words, peak memory on long articles, and throughput at scale.
 
     python -m training.bench_predict --model phobert-random --words 1000
     python -m training.bench_predict --model runs/compact --memory 0.1 0.3 1.0
+    python -m training.bench_predict --model default --throughput 2000 --workers 1 2 --ray
+    python -m training.bench_predict --model default --short-docs 10000 100000
+
+``--throughput N`` tags N dev articles (repeated as needed) through ``vnner predict --jsonl`` with
+each ``--workers`` count, and with ``--ray`` through Ray Data on a local instance
+(:mod:`vnner.ray_data`, one actor per core): words/s over the whole run (start-up included) and
+peak memory of all its processes together.  ``--short-docs`` streams that many one-sentence
+documents through ``vnner predict --jsonl`` and reports peak memory, which must not grow with the
+number of documents.
 
 ``--model phobert-random`` builds a PhoBERT-base-size model (tokenizer and config from
 ``../shared/phobert-base``, random weights).  Articles are real news text: dev-split
@@ -42,7 +51,7 @@ def news_text(n_words: int | None = None, n_bytes: int | None = None,
 
 def resolve_model(name: str) -> str:
     if name != "phobert-random":
-        return name
+        return name  # "default" is the embedded model
     from training.evaluate import make_random_phobert
 
     target = Path(tempfile.gettempdir()) / "vnner-phobert-random"
@@ -80,19 +89,117 @@ def _memory_worker(model_path: str, megabytes: float) -> None:
                       "seconds": elapsed, "peak_rss_mb": rss}))
 
 
+def _write_docs(path: Path, texts: list[str]) -> int:
+    with path.open("w", encoding="utf-8") as fh:
+        for i, t in enumerate(texts):
+            fh.write(json.dumps({"id": str(i), "text": t}, ensure_ascii=False) + "\n")
+    return sum(len(t.split()) for t in texts)
+
+
+def _run_measured(cmd: list[str]) -> tuple[float, float]:
+    """Wall seconds and peak RSS (MB, summed over the process and its children, sampled)."""
+    import psutil
+
+    t = time.perf_counter()
+    proc = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    root, peak = psutil.Process(proc.pid), 0
+    while proc.poll() is None:
+        try:
+            procs = [root, *root.children(recursive=True)]
+            peak = max(peak, sum(p.memory_info().rss for p in procs))
+        except psutil.Error:
+            pass
+        time.sleep(0.05)
+    if proc.returncode:
+        raise SystemExit(f"{cmd} failed: {proc.stderr.read().decode()[-2000:]}")
+    return time.perf_counter() - t, peak / 2**20
+
+
+def throughput(model: str, n_docs: int, workers: list[int], ray: bool) -> list[dict]:
+    from training.data import load_gold
+
+    texts = [d.text for _, d in load_gold([ROOT / "data" / "annotations" / "dev.jsonl"],
+                                          "../shared/corpora/vietnews")]
+    texts = (texts * (n_docs // len(texts) + 1))[:n_docs]
+    rows = []
+    with tempfile.TemporaryDirectory() as tmp:
+        docs = Path(tmp) / "docs.jsonl"
+        words = _write_docs(docs, texts)
+        for w in workers:
+            cmd = [sys.executable, "-m", "vnner.cli", "predict", "--jsonl", str(docs), "--format", "jsonl",
+                   "--no-progress", "--workers", str(w)] + ([] if model == "default" else ["--model", model])
+            seconds, rss = _run_measured(cmd)
+            rows.append({"system": f"vnner predict --workers {w}", "docs": n_docs, "words": words,
+                         "seconds": round(seconds, 1), "words_per_s": round(words / seconds),
+                         "peak_rss_mb": round(rss)})
+        if ray:
+            seconds, rss = _run_measured([sys.executable, "-m", "training.bench_predict", "--ray-worker", model,
+                                          str(docs)])
+            rows.append({"system": "Ray Data, local, 2 actors", "docs": n_docs, "words": words,
+                         "seconds": round(seconds, 1), "words_per_s": round(words / seconds),
+                         "peak_rss_mb": round(rss)})
+    return rows
+
+
+def _ray_worker(model: str, docs: str) -> None:
+    import os
+
+    import ray
+
+    from vnner.ray_data import RayTagger
+
+    cores = os.cpu_count() or 1
+    ray.init(num_cpus=cores, include_dashboard=False, log_to_driver=False, configure_logging=False)
+    ds = ray.data.read_json(docs)
+    ds = ds.map_batches(RayTagger, fn_constructor_kwargs={"model": None if model == "default" else model,
+                                                          "threads": 1},
+                        concurrency=cores, num_cpus=1, batch_size=32, batch_format="pandas")
+    n = sum(1 for _ in ds.iter_rows())
+    ray.shutdown()
+    print(n)
+
+
+def short_docs_memory(model: str, counts: list[int]) -> list[dict]:
+    sentence = ("Sáng {i}/3, đồng chí Nguyễn Văn An, Bí thư Tỉnh ủy Nghệ An, dự lễ kết nạp {i} đảng viên mới "
+                "tại xã {i}.")
+    rows = []
+    with tempfile.TemporaryDirectory() as tmp:
+        for n in counts:
+            docs = Path(tmp) / f"short-{n}.jsonl"
+            _write_docs(docs, [sentence.format(i=i) for i in range(n)])
+            cmd = [sys.executable, "-m", "vnner.cli", "predict", "--jsonl", str(docs), "--format", "jsonl",
+                   "--no-progress"] + ([] if model == "default" else ["--model", model])
+            seconds, rss = _run_measured(cmd)
+            rows.append({"docs": n, "seconds": round(seconds, 1), "peak_rss_mb": round(rss)})
+    return rows
+
+
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     if argv[:1] == ["--memory-worker"]:
         _memory_worker(argv[1], float(argv[2]))
+        return 0
+    if argv[:1] == ["--ray-worker"]:
+        _ray_worker(argv[1], argv[2])
         return 0
     parser = argparse.ArgumentParser(prog="python -m training.bench_predict", description=__doc__.split("\n\n")[0])
     parser.add_argument("--model", required=True, help="checkpoint directory, or phobert-random")
     parser.add_argument("--words", type=int, default=1000)
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--memory", type=float, nargs="*", help="article sizes in MB to measure peak RSS for")
+    parser.add_argument("--throughput", type=int, metavar="N", help="tag N articles end to end (see above)")
+    parser.add_argument("--workers", type=int, nargs="+", default=[1, 2], help="--workers values for --throughput")
+    parser.add_argument("--ray", action="store_true", help="also time Ray Data on a local instance")
+    parser.add_argument("--short-docs", type=int, nargs="*", help="peak RSS of predict --jsonl on that many short docs")
     args = parser.parse_args(argv)
     path = resolve_model(args.model)
-    if args.memory:
+    if args.throughput:
+        for row in throughput(path, args.throughput, args.workers, args.ray):
+            print(json.dumps(row, ensure_ascii=False))
+    elif args.short_docs:
+        for row in short_docs_memory(path, args.short_docs):
+            print(json.dumps(row))
+    elif args.memory:
         for mb in args.memory:
             out = subprocess.run([sys.executable, "-m", "training.bench_predict", "--memory-worker", path, str(mb)],
                                  check=True, capture_output=True, text=True, cwd=ROOT)
