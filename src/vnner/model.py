@@ -27,6 +27,9 @@ from vnner.onnx_model import ONNX_FILE, OnnxTokenClassifier, OnnxTokenizer
 DEFAULT_MODEL_DIR = Path(__file__).parent / "default_model"
 # Windows gathered (across chunks and documents) before running the model.
 PENDING_WINDOWS = 256
+# Padded tokens per model call, whatever batch_size: activation memory grows with rows x width
+# (and attention with width squared), so long windows go fewer at a time.
+MAX_BATCH_TOKENS = 1024
 DECODINGS = ("viterbi", "argmax")
 _TAG = re.compile(r"^(O|[BI]-\S+)$")
 
@@ -213,9 +216,8 @@ class NerModel:
         n_labels = len(self.labels)
         per_word = {id(c): np.zeros((len(c.words), self.slots, n_labels), dtype=np.float32) for c in chunks}
         pad = self.tokenizer.pad_token_id
-        for b in range(0, len(jobs), batch_size):
-            batch = jobs[b:b + batch_size]
-            width = max(len(w.input_ids) for _, w in batch)
+        for batch in _batches(jobs, batch_size):
+            width = len(batch[-1][1].input_ids)  # jobs are sorted by length
             ids = np.full((len(batch), width), pad, dtype=np.int64)
             mask = np.zeros((len(batch), width), dtype=np.int64)
             for row, (_, w) in enumerate(batch):
@@ -330,6 +332,19 @@ class NerModel:
         flush()
         results = [resolve_overlaps(found, doc) for found, doc in zip(results, docs, strict=True)]
         return results[0] if single else results
+
+
+def _batches(jobs: list, batch_size: int) -> list[list]:
+    """Consecutive runs of length-sorted ``jobs``: at most ``batch_size`` rows and, beyond one row,
+    at most :data:`MAX_BATCH_TOKENS` padded tokens."""
+    out: list[list] = []
+    for job in jobs:
+        width = len(job[1].input_ids)
+        if out and len(out[-1]) < batch_size and (len(out[-1]) + 1) * width <= MAX_BATCH_TOKENS:
+            out[-1].append(job)
+        else:
+            out.append([job])
+    return out
 
 
 def _load_crf(folder: Path):
