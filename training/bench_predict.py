@@ -100,19 +100,22 @@ def _run_measured(cmd: list[str]) -> tuple[float, float]:
     """Wall seconds and peak RSS (MB, summed over the process and its children, sampled)."""
     import psutil
 
-    t = time.perf_counter()
-    proc = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    root, peak = psutil.Process(proc.pid), 0
-    while proc.poll() is None:
-        try:
-            procs = [root, *root.children(recursive=True)]
-            peak = max(peak, sum(p.memory_info().rss for p in procs))
-        except psutil.Error:
-            pass
-        time.sleep(0.05)
-    if proc.returncode:
-        raise SystemExit(f"{cmd} failed: {proc.stderr.read().decode()[-2000:]}")
-    return time.perf_counter() - t, peak / 2**20
+    with tempfile.TemporaryFile() as err:  # a file, not a pipe: a full pipe would stall the child
+        t = time.perf_counter()
+        proc = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=err)
+        root, peak = psutil.Process(proc.pid), 0
+        while proc.poll() is None:
+            try:
+                procs = [root, *root.children(recursive=True)]
+                peak = max(peak, sum(p.memory_info().rss for p in procs))
+            except psutil.Error:
+                pass
+            time.sleep(0.05)
+        seconds = time.perf_counter() - t
+        if proc.returncode:
+            err.seek(0)
+            raise SystemExit(f"{cmd} failed: {err.read().decode()[-2000:]}")
+    return seconds, peak / 2**20
 
 
 def throughput(model: str, n_docs: int, workers: list[int], ray: bool) -> list[dict]:
@@ -150,7 +153,8 @@ def _ray_worker(model: str, docs: str) -> None:
 
     cores = os.cpu_count() or 1
     ray.init(num_cpus=cores, include_dashboard=False, log_to_driver=False, configure_logging=False)
-    ds = ray.data.read_json(docs)
+    # Read first: actors holding every CPU would leave none for the read tasks (they would wait forever).
+    ds = ray.data.read_json(docs).materialize()
     ds = ds.map_batches(RayTagger, fn_constructor_kwargs={"model": None if model == "default" else model,
                                                           "threads": 1},
                         concurrency=cores, num_cpus=1, batch_size=32, batch_format="pandas")

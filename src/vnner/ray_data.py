@@ -10,8 +10,8 @@ column (and ``positions_held`` with ``positions=True``) holding, per row, a list
 
     ray.init()                                   # a cluster: ray.init(address="auto") on its head node
     ds = ray.data.read_json("articles.jsonl")    # rows with a "text" column (or read_parquet)
-    ds = ds.map_batches(RayTagger, fn_constructor_kwargs={"threads": 1},
-                        concurrency=8, num_cpus=1, batch_size=64, batch_format="pandas")
+    ds = ds.map_batches(RayTagger, fn_constructor_kwargs={"threads": 1},   # fewer actors than CPUs:
+                        concurrency=8, num_cpus=1, batch_size=64, batch_format="pandas")  # reads need one too
     ds.write_parquet("tagged/")                  # or write_json
 
 Offsets index each row's own ``text``; a row's entities do not depend on the rest of its batch or
