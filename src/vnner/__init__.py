@@ -26,15 +26,16 @@ DEFAULT_NAME = "default"
 
 
 def load_model(name_or_path: str | os.PathLike | None = None, *, device: str | None = None,
-               threads: int | None = None) -> NerModel:
+               threads: int | None = None, cache: bool = True) -> NerModel:
     """Load a checkpoint (a local directory or a Hugging Face Hub id).
 
     ``None`` or the name ``"default"`` means the default model embedded in the package (write
     ``"./default"`` for a local directory of that name).  A path that does not exist raises
     ``FileNotFoundError`` without asking the Hub (see :func:`vnner.model.looks_local` for what
     counts as a path); ``HF_HUB_OFFLINE=1`` is honoured.  Models are cached, so repeated calls
-    (and ``predict`` without ``model=``) load each one once.  ``threads`` caps an exported model's
-    ONNX Runtime threads (default: one per core; see :mod:`vnner.parallel` for several processes).
+    (and ``predict`` without ``model=``) load each one once; ``cache=False`` loads a fresh copy that
+    nothing keeps.  ``threads`` caps an exported model's ONNX Runtime threads (default: one per core;
+    see :mod:`vnner.parallel` for several processes).
     """
     if name_or_path is not None and not isinstance(name_or_path, (str, os.PathLike)):
         raise TypeError(f"model must be a NerModel, a path or a Hub id, got {type(name_or_path).__name__}")
@@ -48,6 +49,8 @@ def load_model(name_or_path: str | os.PathLike | None = None, *, device: str | N
     if threads is not None and (isinstance(threads, bool) or not isinstance(threads, int) or threads < 1):
         raise ValueError(f"threads must be a positive int or None, got {threads!r}")
     key = (str(name_or_path), device, threads)
+    if not cache:
+        return NerModel.from_pretrained(name_or_path, device=device, threads=threads)
     if key not in _loaded:
         _loaded[key] = NerModel.from_pretrained(name_or_path, device=device, threads=threads)
     return _loaded[key]

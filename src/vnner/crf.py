@@ -18,8 +18,7 @@ from pathlib import Path
 import numpy as np
 
 from vnner.decode import bio_spans
-from vnner.inputs import syllable_spans, syllable_tags
-from vnner.text import normalize
+from vnner.inputs import syllable_tokens, tag_syllables
 
 CRF_FILE = "crf.crfsuite"
 
@@ -42,10 +41,6 @@ def _own(token: str) -> tuple[str, float, dict[str, float | str]]:
         "upper": float(token.isupper()), "digit": float(any(c.isdigit() for c in token)),
         "punct": float(not any(c.isalnum() for c in token)),
     }
-
-
-def token_features(tokens: list[str], i: int) -> dict[str, float | str]:
-    return sentence_features(tokens)[i]
 
 
 def sentence_features(tokens: list[str]) -> list[dict]:
@@ -71,11 +66,11 @@ def sentence_features(tokens: list[str]) -> list[dict]:
 
 
 def _sentences(text: str, spans: list[tuple[int, int, str]]):
-    """(normalised tokens, original spans, IOB2 tags) per sentence."""
-    tagged, _ = syllable_tags(text, spans)
-    for rows in tagged:
-        tokens = [normalize(text[s:e]).text for s, e, _ in rows]
-        yield tokens, [(s, e) for s, e, _ in rows], [t for _, _, t in rows]
+    """(view tokens, IOB2 tags) per sentence."""
+    sentences = syllable_tokens(text)
+    tagged, _ = tag_syllables([[(s, e) for _, s, e in sent] for sent in sentences], spans)
+    for sent, rows in zip(sentences, tagged):
+        yield [tok for tok, _, _ in sent], [t for _, _, t in rows]
 
 
 def train_crf(docs: list[dict], path: str | Path, *, c1: float = 0.05, c2: float = 0.05, max_iterations: int = 200):
@@ -84,7 +79,7 @@ def train_crf(docs: list[dict], path: str | Path, *, c1: float = 0.05, c2: float
     trainer = pycrfsuite.Trainer(verbose=False)
     for doc in docs:
         spans = [(e["start"], e["end"], e["label"]) for e in doc["entities"]]
-        for tokens, _, tags in _sentences(doc["text"], spans):
+        for tokens, tags in _sentences(doc["text"], spans):
             trainer.append(sentence_features(tokens), tags)
     trainer.set_params({"c1": c1, "c2": c2, "max_iterations": max_iterations,
                         "feature.possible_transitions": True})
@@ -117,9 +112,8 @@ class CrfTagger:
 
     def predict_spans(self, text: str) -> list[tuple[int, int, str]]:
         out = []
-        for offsets in syllable_spans(text):
-            tokens = [normalize(text[s:e]).text for s, e in offsets]
-            tags = self.tagger.tag(sentence_features(tokens))
+        for sent in syllable_tokens(text):
+            tags = self.tagger.tag(sentence_features([tok for tok, _, _ in sent]))
             for a, b, label in bio_spans(tags):
-                out.append((offsets[a][0], offsets[b - 1][1], label))
+                out.append((sent[a][1], sent[b - 1][2], label))
         return out

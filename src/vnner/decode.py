@@ -19,6 +19,7 @@ from __future__ import annotations
 
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 
@@ -57,6 +58,11 @@ def mix(probs: np.ndarray, other: np.ndarray, weight: float) -> np.ndarray:
 
 def allowed_transitions(labels: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
     """``(start, step)``: which tags may open a sentence, and ``step[i, j]``: tag j may follow tag i."""
+    return _transitions(tuple(labels))
+
+
+@lru_cache(maxsize=16)
+def _transitions(labels: tuple[str, ...]) -> tuple[np.ndarray, np.ndarray]:  # once per label set, not per chunk
     parts = [split_tag(t) for t in labels]
     start = np.array([p != "I" for p, _ in parts])
     step = np.array([[q != "I" or (p in ("B", "I") and a == b) for q, b in parts] for p, a in parts])

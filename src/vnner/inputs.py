@@ -163,11 +163,17 @@ def _to_view_offsets(view: TextView, offsets: Collection[int]) -> set[int]:
     return found
 
 
+def syllable_tokens(text: str) -> list[list[tuple[str, int, int]]]:
+    """Every syllable token of ``text`` as the model's view spells it, with its original span,
+    sentence by sentence: what syllable-level taggers (the CRF) read."""
+    view = normalize(text)
+    return [[(view.text[w.start:w.end], *view.to_original(w.start, w.end)) for w in sentence.words]
+            for sentence in iter_sentences(view.text, words=False)]
+
+
 def syllable_spans(text: str) -> list[list[tuple[int, int]]]:
     """Spans of every syllable token in ``text`` (original offsets), sentence by sentence."""
-    view = normalize(text)
-    return [[view.to_original(w.start, w.end) for w in sentence.words]
-            for sentence in iter_sentences(view.text, words=False)]
+    return [[(s, e) for _, s, e in sentence] for sentence in syllable_tokens(text)]
 
 
 def word_spans(text: str) -> list[tuple[int, int]]:

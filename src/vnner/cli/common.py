@@ -37,12 +37,12 @@ def add_model_options(p: argparse.ArgumentParser, *, many: bool = False) -> None
                    help="CPU threads per process for an exported model (default: the cores, shared among --workers)")
 
 
-def load(name: str | None, device: str | None, threads: int | None = None):
+def load(name: str | None, device: str | None, threads: int | None = None, *, cache: bool = True):
     """A model, or a one-line error and exit status 1 (2 for a missing local path)."""
     from vnner import ModelError, load_model
 
-    try:
-        return load_model(name, device=device, threads=threads)  # None and "default" are the embedded model
+    try:  # None and "default" are the embedded model
+        return load_model(name, device=device, threads=threads, cache=cache)
     except FileNotFoundError as exc:
         raise InputError(exc) from None
     except (ModelError, OSError, RuntimeError, ValueError) as exc:

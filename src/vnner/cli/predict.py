@@ -244,7 +244,9 @@ def stream(plan, args: argparse.Namespace, writer) -> int:
     if workers > 1:
         from vnner.parallel import WorkerPool
 
-        load(args.model, args.device)  # a model that cannot load fails here, once, with its message
+        # A model that cannot load fails here, once, with its message; the copy is dropped at once,
+        # so the parent does not hold a model it never uses beside its workers.
+        load(args.model, args.device, cache=False)
         pool = WorkerPool(args.model, workers=workers, threads=args.threads, device=args.device,
                           batch_size=args.batch_size)
         tagged = pool.map(_groups(iter_documents(plan, args, report)), texts=_texts)
