@@ -34,55 +34,61 @@ def test_same_entities_alone_in_a_list_and_at_any_batch_size():
     assert [spans(r) for r in model.predict(TEXTS[::-1])] == alone[::-1]
 
 
-def test_embedded_weights_int8_embeddings_float_linear_layers_no_activation_quantisation():
+def test_embedded_weights_int8_with_one_scale_per_output_column():
     """The storage the onnx_model docstring describes: uint8 embedding tables under checkpoint names,
-    float32 linear layers found through their MatMul's module path, nothing quantised per batch."""
+    int8 linear layers with per-column scales found through their MatMul's module path."""
     onnx = pytest.importorskip("onnx")
     from onnx import TensorProto
 
     graph = onnx.load(str(EMBEDDED)).graph
-    ops = {n.op_type for n in graph.node}
-    assert not ops & {"DynamicQuantizeLinear", "MatMulInteger"}
     inits = {t.name: t for t in graph.initializer}
     assert inits["roberta.embeddings.word_embeddings.weight_quantized"].data_type == TensorProto.UINT8
-    assert list(inits["roberta.embeddings.word_embeddings.weight_scale"].dims) == []
-    weight_of = {n.output[0].rsplit("/", 1)[0]: inits[n.input[1]] for n in graph.node
-                 if n.op_type == "MatMul" and n.input[1] in inits}
+    weight_of = {n.output[0].rsplit("/", 1)[0]: n.input[1] for n in graph.node if n.op_type == "MatMulInteger"}
     query = weight_of["/roberta/encoder/layer.0/attention/self/query"]
-    assert query.data_type == TensorProto.FLOAT and list(query.dims) == [384, 384]
-    assert list(weight_of["/roberta/encoder/layer.0/intermediate/dense"].dims) == [384, 1536]  # [in, out]
-    assert list(weight_of["/classifier"].dims) == [384, 44]  # 4 syllable slots x 11 tags
+    assert inits[query].data_type == TensorProto.INT8 and list(inits[query].dims) == [384, 384]
+    assert list(inits[query.removesuffix("_quantized") + "_scale"].dims) == [384]  # one per output column
+    assert list(inits[weight_of["/roberta/encoder/layer.0/intermediate/dense"]].dims) == [384, 1536]  # [in, out]
+    assert list(inits[weight_of["/classifier"]].dims) == [384, 44]  # 4 syllable slots x 11 tags
+    assert not [n for n in graph.node if n.op_type == "MatMul" and n.input[1] in inits]  # no float layer left
     assert sum(f.stat().st_size for f in EMBEDDED.parent.iterdir()) <= 40 * 2**20
     assert (EMBEDDED.parent / "crf.crfsuite").is_file()
 
 
-def test_dynamic_graphs_are_rewritten_at_load(tmp_path):
-    """A quantize_dynamic export (what training.package_model writes) loads batch-independent."""
-    pytest.importorskip("onnx")
+def test_graphs_that_quantise_activations_run_row_by_row(tmp_path):
+    """quantize_dynamic gives a whole input one activation scale: each row must run on its own, cut to
+    its length, so that neither its neighbours nor its padding change its logits."""
     import shutil
 
     import numpy as np
     from onnxruntime.quantization import QuantType, quantize_dynamic
 
-    from vnner.onnx_model import OnnxTokenClassifier, weight_only_int8
+    from vnner.onnx_model import OnnxTokenClassifier
 
     fp32 = tmp_path / "fp32.onnx"
     _tiny_graph(fp32)
     folder = tmp_path / "model"
     folder.mkdir()
     shutil.copy2(vnner.DEFAULT_MODEL_DIR / "config.json", folder / "config.json")
-    quantize_dynamic(str(fp32), str(folder / ONNX_FILE), weight_type=QuantType.QInt8)
+    quantize_dynamic(str(fp32), str(folder / ONNX_FILE), weight_type=QuantType.QInt8, per_channel=True)
     clf = OnnxTokenClassifier(folder)
+    assert clf.row_by_row
     rng = np.random.default_rng(0)
     ids = rng.integers(0, 50, (5, 9))
     ids[1:] *= 30  # other rows with other activation ranges
     mask = np.ones_like(ids)
-    np.testing.assert_array_equal(clf.logits(ids[:1], mask[:1])[0], clf.logits(ids, mask)[0])
-    import onnx
-
-    rewritten = weight_only_int8(onnx.load(str(folder / ONNX_FILE)))
-    assert {t.name for t in rewritten.graph.initializer} >= {"dense.weight_quantized", "dense.weight_scale",
-                                                             "dense.weight_zero_point"}
+    mask[0, 6:] = 0  # the first row padded
+    alone = clf.logits(ids[:1, :6], mask[:1, :6])[0]
+    batch = clf.logits(ids, mask)
+    np.testing.assert_array_equal(batch[0, :6], alone)
+    assert not batch[0, 6:].any()
+    # what running the batch in one call would have given: the first row moves with its neighbours
+    one_call = clf.session.run(["logits"], {"input_ids": ids, "attention_mask": mask})[0]
+    assert not np.array_equal(one_call[0, :6], alone)
+    fp32_folder = tmp_path / "fp32"
+    fp32_folder.mkdir()
+    shutil.copy2(folder / "config.json", fp32_folder / "config.json")
+    shutil.copy2(fp32, fp32_folder / ONNX_FILE)
+    assert not OnnxTokenClassifier(fp32_folder).row_by_row  # float graphs keep running batched
 
 
 def _tiny_graph(path):
