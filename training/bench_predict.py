@@ -4,6 +4,7 @@
     python -m training.bench_predict --model runs/compact --memory 0.1 0.3 1.0
     python -m training.bench_predict --model default --throughput 2000 --workers 1 2 --ray
     python -m training.bench_predict --model default --short-docs 10000 100000
+    python -m training.bench_predict --model default --throughput 1200 --baseline-src ../old-checkout/src
 
 ``--throughput N`` tags N dev articles (repeated as needed) through ``vnner predict --jsonl`` with
 each ``--workers`` count, and with ``--ray`` through Ray Data on a local instance
@@ -96,13 +97,13 @@ def _write_docs(path: Path, texts: list[str]) -> int:
     return sum(len(t.split()) for t in texts)
 
 
-def _run_measured(cmd: list[str]) -> tuple[float, float]:
+def _run_measured(cmd: list[str], env: dict | None = None, cwd: str | Path = ROOT) -> tuple[float, float]:
     """Wall seconds and peak RSS (MB, summed over the process and its children, sampled)."""
     import psutil
 
     with tempfile.TemporaryFile() as err:  # a file, not a pipe: a full pipe would stall the child
         t = time.perf_counter()
-        proc = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=err)
+        proc = subprocess.Popen(cmd, cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=err)
         root, peak = psutil.Process(proc.pid), 0
         while proc.poll() is None:
             try:
@@ -118,7 +119,17 @@ def _run_measured(cmd: list[str]) -> tuple[float, float]:
     return seconds, peak / 2**20
 
 
-def throughput(model: str, n_docs: int, workers: list[int], ray: bool) -> list[dict]:
+# Run with PYTHONPATH at another checkout's src/: that version's library tags the documents (in
+# groups of 64, predict(..., batch_size=32)), so an older release is timed in the same run as this one.
+_BASELINE = """
+import json, sys, vnner
+texts = [json.loads(line)["text"] for line in open(sys.argv[1], encoding="utf-8")]
+for i in range(0, len(texts), 64):
+    vnner.predict(texts[i:i + 64], batch_size=32)
+"""
+
+
+def throughput(model: str, n_docs: int, workers: list[int], ray: bool, baseline_src: str | None = None) -> list[dict]:
     from training.data import load_gold
 
     texts = [d.text for _, d in load_gold([ROOT / "data" / "annotations" / "dev.jsonl"],
@@ -128,6 +139,15 @@ def throughput(model: str, n_docs: int, workers: list[int], ray: bool) -> list[d
     with tempfile.TemporaryDirectory() as tmp:
         docs = Path(tmp) / "docs.jsonl"
         words = _write_docs(docs, texts)
+        if baseline_src:
+            import os
+
+            src = str(Path(baseline_src).resolve())
+            seconds, rss = _run_measured([sys.executable, "-c", _BASELINE, str(docs)],
+                                         env={**os.environ, "PYTHONPATH": src}, cwd=src)
+            rows.append({"system": f"vnner.predict of {baseline_src} (default model, one process)", "docs": n_docs,
+                         "words": words, "seconds": round(seconds, 1), "words_per_s": round(words / seconds),
+                         "peak_rss_mb": round(rss)})
         for w in workers:
             cmd = [sys.executable, "-m", "vnner.cli", "predict", "--jsonl", str(docs), "--format", "jsonl",
                    "--no-progress", "--workers", str(w)] + ([] if model == "default" else ["--model", model])
@@ -194,11 +214,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--throughput", type=int, metavar="N", help="tag N articles end to end (see above)")
     parser.add_argument("--workers", type=int, nargs="+", default=[1, 2], help="--workers values for --throughput")
     parser.add_argument("--ray", action="store_true", help="also time Ray Data on a local instance")
+    parser.add_argument("--baseline-src", help="with --throughput: also time the library of another checkout "
+                        "(its src/ folder, e.g. a git worktree of an older release) on the same documents")
     parser.add_argument("--short-docs", type=int, nargs="*", help="peak RSS of predict --jsonl on that many short docs")
     args = parser.parse_args(argv)
     path = resolve_model(args.model)
     if args.throughput:
-        for row in throughput(path, args.throughput, args.workers, args.ray):
+        for row in throughput(path, args.throughput, args.workers, args.ray, args.baseline_src):
             print(json.dumps(row, ensure_ascii=False))
     elif args.short_docs:
         for row in short_docs_memory(path, args.short_docs):
