@@ -86,10 +86,10 @@ def test_map_is_monotone_and_clusters_are_whole(original):
     view = normalize(original)
     assert unicodedata.is_normalized("NFC", view.text)
     n = len(view.text)
-    if view._starts is None:
+    if view.is_identity:
         assert n == len(original)
         return
-    starts, ends = list(view._starts), list(view._ends)
+    starts, ends = [view.start_of(i) for i in range(n)], [view.end_of(i) for i in range(n)]
     assert len(starts) == len(ends) == n
     assert starts == sorted(starts) and ends == sorted(ends)
     assert all(0 <= s < e <= len(original) for s, e in zip(starts, ends))
@@ -100,3 +100,25 @@ def test_map_is_monotone_and_clusters_are_whole(original):
     for s, e in sorted(set(zip(starts, ends))):
         mine = sum(1 for i in range(n) if (starts[i], ends[i]) == (s, e))
         assert mine == len(unicodedata.normalize("NFC", original[s:e])) or (mine == 1 and e - s == 1)
+
+
+def test_long_text_is_composed_block_by_block_with_the_same_map(monkeypatch):
+    """Blocks (cut before ASCII spaces) give the view and map that one pass over the whole text gives,
+    and the map stays a few segments when little of a long text is decomposed."""
+    from vnner import text as text_module
+
+    words = ["Tỉnh", unicodedata.normalize("NFD", "ủy"), "T\u0958rung", "x\u0301\u0323", "\u1100\u1161",
+             "Nghệ\nAn", "\u0301", "hoà"] + ["Hà Nội"] * 40
+    original = " ".join(words[i % len(words)] for i in range(3000))
+    blocked = normalize(original)
+    assert len(original) > 4 * text_module.BLOCK
+    monkeypatch.setattr(text_module, "BLOCK", 10**9)
+    whole = normalize(original)
+    assert blocked.text == whole.text
+    n = len(blocked.text)
+    assert [blocked.start_of(i) for i in range(n)] == [whole.start_of(i) for i in range(n)]
+    assert [blocked.end_of(i) for i in range(n)] == [whole.end_of(i) for i in range(n)]
+    one_nfd = "Hà Nội " * 100_000 + unicodedata.normalize("NFD", "ủy")
+    view = normalize(one_nfd)
+    assert len(view._vpos) == 3  # the run before, the composed cluster, the run after
+    assert view.to_original(0, len(view.text)) == (0, len(one_nfd))

@@ -154,12 +154,12 @@ class InputBuilder:
 def _to_view_offsets(view: TextView, offsets: Collection[int]) -> set[int]:
     """View positions whose original offset is one of ``offsets`` (for gold boundaries)."""
     wanted = set(offsets)
-    if view._starts is None:
+    if view.is_identity:
         return wanted
-    found = {i for i in range(len(view.text)) if view._starts[i] in wanted}
+    found = {i for i in range(len(view.text)) if view.start_of(i) in wanted}
     if len(view.original) in wanted:
         found.add(len(view.text))
-    found |= {i + 1 for i in range(len(view.text)) if view._ends[i] in wanted}
+    found |= {i + 1 for i in range(len(view.text)) if view.end_of(i) in wanted}
     return found
 
 

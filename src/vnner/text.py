@@ -11,7 +11,13 @@ The caller's string is never altered.  The model sees a *view* of it in which
 
 Only NFC composition changes the length of the text; all other steps replace one
 character by one character.  So the map back is the identity for the common
-already-NFC input and two integer arrays otherwise.
+already-NFC input and otherwise a short list of *segments*: runs that map
+character to character, and the clusters NFC changed (see below).  Its size grows
+with the number of changed clusters, not with the length of the text (a 5 MB
+article with one decomposed letter keeps two segments, not two arrays of 5 million
+offsets); the text is examined in blocks of about :data:`BLOCK` characters cut before
+an ASCII space or line break (which never composes with what precedes it), and only
+a block that is not already NFC is cut into clusters.
 
 How the map is built when NFC changes the text: the original is cut into
 *clusters* that normalise independently (a starter and the characters that attach
@@ -22,7 +28,7 @@ one that NFC changes (composes, reorders, expands like U+0958 -> U+0915 U+093C,
 or composes only in part) maps every one of its view characters to the whole
 original cluster.  A space or control character is always a cluster of its own (the
 marks after it form the next one), so no span snaps outward onto whitespace.
-Both arrays are therefore non-decreasing, and a view span maps to an original span
+The map is therefore non-decreasing, and a view span maps to an original span
 that contains it, snapped outward to whole clusters.  Two view spans that are
 disjoint but share an expanded cluster can map to overlapping original spans;
 :func:`vnner.decode.resolve_overlaps` settles that for entities.
@@ -33,7 +39,10 @@ from __future__ import annotations
 import re
 import unicodedata
 from array import array
+from bisect import bisect_right
 from dataclasses import dataclass
+
+BLOCK = 4096  # characters examined together when the text is not all NFC (see the module docstring)
 
 # Old-style ("ủy", "hòa") -> PhoBERT style ("uỷ", "hoà"), only where the vowel pair ends the
 # syllable and is not "qu" + y ("quý" is written the same in both conventions).
@@ -71,18 +80,43 @@ _NEUTRAL = _NeutralTable()
 
 @dataclass(frozen=True)
 class TextView:
-    """A normalised view of ``original`` and the way back to its offsets."""
+    """A normalised view of ``original`` and the way back to its offsets.
+
+    The map back is ``None`` (identity) or three parallel arrays, one entry per segment:
+    ``_vpos`` where the segment starts in the view, ``_opos`` where it starts in the original,
+    ``_oend`` ``-1`` for a run mapped character to character, else the end of the original
+    cluster that each of its view characters stands for.
+    """
 
     original: str
     text: str
-    _starts: array | None = None  # view index -> first original index it came from
-    _ends: array | None = None  # view index -> original index just past it
+    _vpos: array | None = None
+    _opos: array | None = None
+    _oend: array | None = None
+
+    @property
+    def is_identity(self) -> bool:
+        return self._vpos is None
+
+    def start_of(self, i: int) -> int:
+        """Original offset of the first character view character ``i`` comes from."""
+        if self._vpos is None:
+            return i
+        k = bisect_right(self._vpos, i) - 1
+        return self._opos[k] + (i - self._vpos[k] if self._oend[k] < 0 else 0)
+
+    def end_of(self, i: int) -> int:
+        """Original offset just past the characters view character ``i`` comes from."""
+        if self._vpos is None:
+            return i + 1
+        k = bisect_right(self._vpos, i) - 1
+        return self._opos[k] + i - self._vpos[k] + 1 if self._oend[k] < 0 else self._oend[k]
 
     def to_original(self, start: int, end: int) -> tuple[int, int]:
         """Map a non-empty view span ``[start, end)`` to the original string."""
-        if self._starts is None:
+        if self._vpos is None:
             return start, end
-        return self._starts[start], self._ends[end - 1]
+        return self.start_of(start), self.end_of(end - 1)
 
 
 def _attaches(ch: str) -> bool:
@@ -128,31 +162,56 @@ def _clusters(text: str) -> list[int]:
         del cuts[bad]
 
 
-def _compose(text: str) -> tuple[str, array | None, array | None]:
-    """NFC composition cluster by cluster, with the map back (see the module docstring)."""
+def _blocks(text: str) -> list[int]:
+    """Cut points about :data:`BLOCK` characters apart, each just before an ASCII space or line break."""
+    cuts = [0]
+    while cuts[-1] + BLOCK < len(text):
+        found = [k for k in (text.find(" ", cuts[-1] + BLOCK), text.find("\n", cuts[-1] + BLOCK)) if k >= 0]
+        if not found:
+            break
+        cuts.append(min(found))
+    cuts.append(len(text))
+    return cuts
+
+
+def _compose(text: str) -> tuple[str, tuple[array, array, array] | None]:
+    """NFC composition cluster by cluster, with the map back as segments (see the module docstring)."""
     if unicodedata.is_normalized("NFC", text):
-        return text, None, None
+        return text, None
     out: list[str] = []
-    starts, ends = array("l"), array("l")
-    cuts = _clusters(text)
-    for i, j in zip(cuts, cuts[1:]):
-        piece = unicodedata.normalize("NFC", text[i:j])
-        out.append(piece)
-        if piece == text[i:j]:  # unchanged: characters map one to one
-            starts.extend(range(i, j))
-            ends.extend(range(i + 1, j + 1))
-        else:  # changed: every output character stands for the whole cluster
-            starts.extend([i] * len(piece))
-            ends.extend([j] * len(piece))
-    return "".join(out), starts, ends
+    vpos, opos, oend = array("q"), array("q"), array("q")
+    v = 0  # view length so far
+
+    def run(o: int) -> None:  # the next view characters map one to one from original offset o
+        if not (vpos and oend[-1] < 0 and opos[-1] + v - vpos[-1] == o):
+            vpos.append(v), opos.append(o), oend.append(-1)
+
+    block_cuts = _blocks(text)
+    for b0, b1 in zip(block_cuts, block_cuts[1:]):
+        block = text[b0:b1]
+        if unicodedata.is_normalized("NFC", block):
+            run(b0)
+            out.append(block)
+            v += len(block)
+            continue
+        cuts = _clusters(block)
+        for i, j in zip(cuts, cuts[1:]):
+            piece = unicodedata.normalize("NFC", block[i:j])
+            if piece == block[i:j]:  # unchanged: characters map one to one
+                run(b0 + i)
+            else:  # changed: every view character stands for the whole cluster
+                vpos.append(v), opos.append(b0 + i), oend.append(b0 + j)
+            out.append(piece)
+            v += len(piece)
+    return "".join(out), (vpos, opos, oend)
 
 
 def normalize(original: str) -> TextView:
     """Build the model's view of ``original`` (see the module docstring)."""
-    text, starts, ends = _compose(original)
+    text, segments = _compose(original)
     if not text.isascii():
         text = text.translate(_NEUTRAL)
         text = _OLD_STYLE.sub(_move_tone, text)
     elif not text.isprintable():
         text = text.translate(_NEUTRAL)
-    return TextView(original, text, starts, ends)
+    return TextView(original, text, *(segments or ()))
