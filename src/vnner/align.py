@@ -19,7 +19,7 @@ from vnner.segment import Word
 # Pieces kept per word.  Only the first piece carries the word's label; a "word"
 # longer than this is a URL or garbage, and its tail pieces only waste window space.
 MAX_PIECES_PER_WORD = 32
-CACHE_LIMIT = 50_000
+CACHE_LIMIT = 16_384
 
 
 def word_text(text: str, word: Word, joiner: str) -> str:
