@@ -182,9 +182,14 @@ def _compose(text: str) -> tuple[str, tuple[array, array, array] | None]:
     vpos, opos, oend = array("q"), array("q"), array("q")
     v = 0  # view length so far
 
+    def segment(o: int, o_end: int) -> None:
+        vpos.append(v)
+        opos.append(o)
+        oend.append(o_end)
+
     def run(o: int) -> None:  # the next view characters map one to one from original offset o
-        if not (vpos and oend[-1] < 0 and opos[-1] + v - vpos[-1] == o):
-            vpos.append(v), opos.append(o), oend.append(-1)
+        if not (vpos and oend[-1] < 0 and opos[-1] + v - vpos[-1] == o):  # unless the last run continues
+            segment(o, -1)
 
     block_cuts = _blocks(text)
     for b0, b1 in zip(block_cuts, block_cuts[1:]):
@@ -200,7 +205,7 @@ def _compose(text: str) -> tuple[str, tuple[array, array, array] | None]:
             if piece == block[i:j]:  # unchanged: characters map one to one
                 run(b0 + i)
             else:  # changed: every view character stands for the whole cluster
-                vpos.append(v), opos.append(b0 + i), oend.append(b0 + j)
+                segment(b0 + i, b0 + j)
             out.append(piece)
             v += len(piece)
     return "".join(out), (vpos, opos, oend)
