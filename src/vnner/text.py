@@ -42,6 +42,7 @@ from array import array
 from bisect import bisect_right
 from dataclasses import dataclass
 
+_BLOCK_CUT = re.compile("[ \n]")
 BLOCK = 4096  # characters examined together when the text is not all NFC (see the module docstring)
 
 # Old-style ("ủy", "hòa") -> PhoBERT style ("uỷ", "hoà"), only where the vowel pair ends the
@@ -166,10 +167,12 @@ def _blocks(text: str) -> list[int]:
     """Cut points about :data:`BLOCK` characters apart, each just before an ASCII space or line break."""
     cuts = [0]
     while cuts[-1] + BLOCK < len(text):
-        found = [k for k in (text.find(" ", cuts[-1] + BLOCK), text.find("\n", cuts[-1] + BLOCK)) if k >= 0]
-        if not found:
+        # one search for either character: two str.find calls would each rescan to the end of a
+        # text that lacks one of them, once per block
+        m = _BLOCK_CUT.search(text, cuts[-1] + BLOCK)
+        if m is None:
             break
-        cuts.append(min(found))
+        cuts.append(m.start())
     cuts.append(len(text))
     return cuts
 
