@@ -55,3 +55,15 @@ def test_list_keys_are_checked(tmp_path):
         load_config(write(tmp_path, "data:\n  extra_train: a.jsonl\n"), check_paths=False)
     with pytest.raises(ConfigError, match=r"'data.extra_train\[0\]' must be str"):
         load_config(write(tmp_path, "data:\n  extra_train: [3]\n"), check_paths=False)
+
+
+def test_crf_keys_take_a_weight_or_auto(tmp_path):
+    config = load_config(write(tmp_path, "crf: auto\ncrf_weight: auto\n"), check_paths=False)
+    assert (config.crf, config.crf_weight) == ("auto", "auto")
+    assert load_config(write(tmp_path, "crf_weight: 0.6\n"), check_paths=False).crf_weight == 0.6
+    with pytest.raises(ConfigError, match="'crf_weight' must be a number in \\[0, 1\\] or 'auto', got 'best'"):
+        load_config(write(tmp_path, "crf_weight: best\n"), check_paths=False)
+    with pytest.raises(ConfigError, match="'crf_weight' must be in \\[0, 1\\], got 1.5"):
+        load_config(write(tmp_path, "crf_weight: 1.5\n"), check_paths=False)
+    with pytest.raises(ConfigError, match="'crf' must be one of .*got 'mine'"):
+        load_config(write(tmp_path, "crf: mine\n"), check_paths=False)

@@ -1,6 +1,7 @@
 """End to end on a tiny dataset written by the test: tokenizer, training, loading, predicting, scoring."""
 
 import json
+import shutil
 
 import pytest
 from test_standoff import write_corpus
@@ -329,3 +330,50 @@ def test_accelerate_launches_training_on_two_cpu_processes(tiny_project, tiny_to
     metrics = json.loads((out / "metrics.json").read_text())
     assert metrics["processes"] == 2 and done.stdout.count("[vnner] saved to") == 1
     assert metrics["window_seqeval_dev"]["epoch"] > 0 and (out / "model.safetensors").is_file()
+
+
+def test_crf_and_weight_chosen_on_dev_then_kept_by_a_fine_tune(tiny_project, tiny_tokenizer, tmp_path):
+    """crf_weight: auto tries no CRF and a trained one at each weight on dev and keeps the best; a model
+    fine-tuned from that folder with crf: source carries the same CRF file and weight over."""
+    from training.config import ConfigError, load_config
+    from training.train import train
+    from vnner import load_model
+    from vnner.crf import CRF_FILE
+
+    root, corpus = tiny_project
+    data = f"{{train: {root / 'train.jsonl'}, dev: {root / 'dev.jsonl'}, corpus: {corpus}}}"
+    first = tmp_path / "first"
+    results = train(load_config(_tiny_config(root, tiny_tokenizer, first, data, "crf_weight: auto")))
+    table = results["crf"]["dev_table"]
+    assert table[0] == {"crf": None, "weight": 0.0, "f1": table[0]["f1"]}
+    assert {row["weight"] for row in table[1:]} == {0.3, 0.5, 0.6, 0.7, 0.8}
+    best = max(table, key=lambda row: row["f1"])
+    assert (results["crf"]["crf"], results["crf"]["weight"]) == (best["crf"], best["weight"])
+    config = json.loads((first / "config.json").read_text())
+    assert (first / CRF_FILE).is_file() == (best["crf"] is not None)
+    assert config.get("vnner_crf_weight", 0.0) == best["weight"]
+    model = load_model(str(first))
+    assert model.crf_weight == best["weight"]
+    # The dev figure printed in the table is the saved model's own.
+    assert round(results["dev_char_spans"]["micro"]["f1"], 4) == best["f1"]
+
+    # A fine-tune keeps its source's CRF as it is (crf: source, fixed weight: nothing to choose).
+    source = tmp_path / "source"
+    train(load_config(_tiny_config(root, tiny_tokenizer, source, data, "crf_weight: 0.4")))
+    second = tmp_path / "second"
+    path = _tiny_config(root, tiny_tokenizer, second, data, "crf: source\ncrf_weight: 0.6")
+    text = path.read_text().replace("model_name_or_path: scratch", f"model_name_or_path: {source}")
+    path.write_text(text.replace("init: scratch", "init: pretrained"))
+    results = train(load_config(path))
+    assert results["crf"] == {"crf": "source", "weight": 0.6}
+    assert (second / CRF_FILE).read_bytes() == (source / CRF_FILE).read_bytes()
+    assert "the starting model's own" in (second / "README.md").read_text()
+    # crf: source from a model without a CRF is refused, naming why.
+    bare = tmp_path / "bare"
+    shutil.copytree(source, bare)
+    (bare / CRF_FILE).unlink()
+    path.write_text(text.replace("init: scratch", "init: pretrained").replace(str(source), str(bare))
+                    .replace(str(second), str(tmp_path / "third")))
+    with pytest.raises(ConfigError, match="'crf' is 'source', but .*bare has no crf.crfsuite"):
+        train(load_config(path))
+    assert not (tmp_path / "third").exists()

@@ -13,6 +13,44 @@ from __future__ import annotations
 import argparse
 import sys
 
+AUTO_WEIGHTS = (0.0, 0.3, 0.5, 0.6, 0.7, 0.8)
+
+
+def choose_crf(model, docs, crfs: dict, weights=AUTO_WEIGHTS) -> tuple[str | None, float, list[dict]]:
+    """The CRF of ``crfs`` (name -> :class:`vnner.crf.CrfTagger`) and weight with the best strict micro F1
+    of ``model`` on ``docs``; weight 0 (no CRF) is one of the candidates when ``weights`` holds it.
+
+    The network runs once per window: every setting after the first reuses its logits, so trying a
+    dozen settings costs a dozen CRF passes, not a dozen network passes.  Ties go to the earlier
+    candidate (no CRF first, then ``crfs`` in order, lower weights first).  Returns ``(name or None,
+    weight, table)`` with one ``{"crf", "weight", "f1"}`` row per setting tried.
+    """
+    from vnner.evaluation import evaluate_model
+
+    logits, cache = model._logits, {}
+
+    def cached(ids, mask):
+        key = (ids.shape, ids.tobytes(), mask.tobytes())
+        if key not in cache:
+            cache[key] = logits(ids, mask)
+        return cache[key]
+
+    settings = [(None, 0.0)] if 0.0 in weights else []
+    settings += [(name, w) for name in crfs for w in weights if w > 0]
+    saved = model.crf, model.crf_weight
+    table = []
+    model._logits = cached
+    try:
+        for name, weight in settings:
+            model.crf, model.crf_weight = (crfs[name] if name else None), weight
+            f1 = evaluate_model(model, docs)["strict"]["micro"]["f1"]
+            table.append({"crf": name, "weight": weight, "f1": round(f1, 4)})
+    finally:
+        del model._logits  # the class's own method again
+        model.crf, model.crf_weight = saved
+    best = max(table, key=lambda row: row["f1"])  # max keeps the first of equals
+    return best["crf"], best["weight"], table
+
 
 def main(argv: list[str] | None = None) -> int:
     from training.dataset import read_split

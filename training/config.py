@@ -73,6 +73,9 @@ class TrainingConfig:
     soft_weight: float = 0.5  # with data.soft_targets: loss = (1-w) * CE(hard tags) + w * CE(teacher dist.)
 
 
+CRF_SOURCES = ("train", "source", "auto", "none")
+
+
 @dataclass
 class Config:
     model_name_or_path: str = "vinai/phobert-base"  # or "default": the embedded model, recovered from its ONNX file
@@ -82,9 +85,13 @@ class Config:
     # Label resolution: 1 = a label per input unit; S > 1 = a label per syllable, read from S output
     # slots at each word's first subword (a word-level encoder that can still cut inside a word).
     syllable_slots: int = 1
-    # > 0: also train a syllable CRF on the train split (vnner.crf), saved beside the model, whose
-    # marginals get this weight in the probabilities the decoder reads (0: no CRF).
-    crf_weight: float = 0.0
+    # A syllable CRF (vnner.crf) saved beside the model, whose marginals get ``crf_weight`` in the
+    # probabilities the decoder reads: "train" (one trained on data.train), "source" (the starting
+    # model's own, e.g. the default's, kept as it is), "auto" (both tried on dev) or "none".
+    crf: str = "train"
+    # In [0, 1] (0: no CRF), or "auto": the CRF and its weight chosen on dev (0 included), see
+    # training.choose_decoding.choose_crf.
+    crf_weight: float | str = 0.0
     max_length: int | None = None  # defaults to the model's limit
     output_dir: str = "runs/model"
     labels: list[str] | None = None  # entity labels; default: those found in the data
@@ -173,7 +180,11 @@ def load_config(path: str | Path | None, overrides: list[str] = (), *, check_pat
         raise ConfigError(f"config key 'init' must be 'pretrained' or 'scratch', got {config.init!r}")
     if config.units not in ("words", "syllables"):
         raise ConfigError(f"config key 'units' must be 'words' or 'syllables', got {config.units!r}")
-    if not 0.0 <= config.crf_weight <= 1.0:
+    if config.crf not in CRF_SOURCES:
+        raise ConfigError(f"config key 'crf' must be one of {CRF_SOURCES}, got {config.crf!r}")
+    if isinstance(config.crf_weight, str) and config.crf_weight != "auto":
+        raise ConfigError(f"config key 'crf_weight' must be a number in [0, 1] or 'auto', got {config.crf_weight!r}")
+    if not isinstance(config.crf_weight, str) and not 0.0 <= config.crf_weight <= 1.0:
         raise ConfigError(f"config key 'crf_weight' must be in [0, 1], got {config.crf_weight}")
     if config.syllable_slots < 1:
         raise ConfigError(f"config key 'syllable_slots' must be at least 1, got {config.syllable_slots}")

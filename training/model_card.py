@@ -26,6 +26,14 @@ def data_section(sources: dict, labels: list[str]) -> list[str]:
     return rows
 
 
+def crf_line(crf: dict | None) -> str:
+    if not crf or crf["crf"] is None:
+        return "- no CRF mixed in" + (" (none beat the network alone on dev)" if crf else "")
+    where = {"train": "trained on the train data", "source": "the starting model's own, kept"}[crf["crf"]]
+    return (f"- a syllable CRF ({where}) mixed in at weight {crf['weight']:g}"
+            + (", chosen on dev" if crf.get("dev_table") else "") + " (`crf.crfsuite`)")
+
+
 def write_model_card(out: Path, config, results: dict) -> Path:
     tc = config.training
     labels = results.get("labels", [])
@@ -59,6 +67,7 @@ def write_model_card(out: Path, config, results: dict) -> Path:
         f"{tc.warmup_ratio}, seed {tc.seed}"
         + (f", early stopping on dev F1 (patience {tc.early_stopping_patience})" if "dev_char_spans" in results
            else ", no dev set (no early stopping)"),
+        crf_line(results.get("crf")),
         f"- CUDA: {results.get('cuda')}; wall time {results.get('train_seconds')} s",
         "- full resolved configuration: `vnner_config.yaml`",
         "",

@@ -183,6 +183,75 @@ def char_span_scores(model_dir: str, dataset, labels: list[str]) -> dict:
     return span_scores(gold, pred, labels)
 
 
+def source_crf(name: str, tags: list[str]) -> tuple[Path | None, float, str]:
+    """The starting model's CRF file and weight when it has one over exactly ``tags``, else ``(None, 0, why)``.
+    ``name`` is what the config names: ``default`` or a local folder (a Hub id carries none here)."""
+    from vnner.crf import CRF_FILE, CrfTagger
+    from vnner.model import DEFAULT_MODEL_DIR
+
+    folder = DEFAULT_MODEL_DIR if name == "default" else Path(name)
+    path = folder / CRF_FILE
+    if not path.is_file():
+        return None, 0.0, f"{name} has no {CRF_FILE}"
+    if CrfTagger(path).known != set(tags):
+        return None, 0.0, f"the CRF of {name} tags {sorted(CrfTagger(path).known)}, this run {sorted(tags)}"
+    raw = json.loads((folder / "config.json").read_text(encoding="utf-8")) if (folder / "config.json").is_file() else {}
+    return path, float(raw.get("vnner_crf_weight", 0.5)), ""
+
+
+def attach_crf(config: Config, tags: list[str], train_rows: list[dict], dev_docs, out: Path, model_config
+               ) -> dict | None:
+    """Put the CRF that ``config.crf`` / ``config.crf_weight`` ask for beside the saved model in ``out`` and its
+    weight in ``config.json``; returns what was chosen (and the dev table when something was chosen on dev).
+
+    The candidates are a CRF trained on the train rows and the starting model's own CRF (``source_crf``).
+    With several candidates or ``crf_weight: auto`` the choice is made on dev; without dev, ``auto`` keeps
+    the source's CRF and weight when there is one, else a trained CRF at 0.5.
+    """
+    from training.choose_decoding import AUTO_WEIGHTS, choose_crf
+    from vnner.crf import CRF_FILE, CrfTagger, train_crf
+
+    if config.crf == "none" or config.crf_weight == 0:
+        return None
+    candidates, weights = {}, {}
+    if config.crf in ("source", "auto"):
+        path, weight, why = source_crf(config.model_name_or_path, tags)
+        if path is None and config.crf == "source":
+            raise ConfigError(f"config key 'crf' is 'source', but {why}")
+        if path is not None:
+            candidates["source"], weights["source"] = path, weight
+        else:
+            print(f"[vnner] no source CRF to try: {why}", file=sys.stderr)
+    if config.crf in ("train", "auto"):
+        print(f"[vnner] training a CRF on {len(train_rows)} documents", file=sys.stderr)
+        candidates["train"], weights["train"] = train_crf(train_rows, out / CRF_FILE), 0.5
+    auto = config.crf_weight == "auto"
+    table = None
+    if dev_docs and (auto or len(candidates) > 1):
+        from vnner import NerModel
+
+        model = NerModel.from_pretrained(str(out))
+        grid = AUTO_WEIGHTS if auto else (config.crf_weight,)
+        name, weight, table = choose_crf(model, dev_docs, {k: CrfTagger(v) for k, v in candidates.items()}, grid)
+    else:
+        name = next(iter(candidates))  # the source's CRF first: it saw more data than the user's train file
+        weight = weights[name] if auto else config.crf_weight
+    if name == "source":
+        shutil.copyfile(candidates["source"], out / CRF_FILE)
+    elif name is None:
+        (out / CRF_FILE).unlink(missing_ok=True)
+    if name is None:
+        if hasattr(model_config, "vnner_crf_weight"):
+            del model_config.vnner_crf_weight
+    else:
+        model_config.vnner_crf_weight = weight
+    model_config.save_pretrained(str(out))
+    chosen = {"crf": name, "weight": weight}
+    print(f"[vnner] CRF: {name or 'none'}" + (f", weight {weight:g}" if name else "")
+          + (" (chosen on dev)" if table else ""), file=sys.stderr)
+    return chosen | ({"dev_table": table} if table else {})
+
+
 def load_data(config: Config):
     """Train and dev documents (dev held out from train when only ``dev_fraction`` is given), and the labels."""
     from training.dataset import read_split, split_off_dev
@@ -256,6 +325,8 @@ def _train(config: Config, scratch: Path) -> dict:
     tokenizer = AutoTokenizer.from_pretrained(config.tokenizer or config.model_name_or_path)
     tags = tag_order(config.model_name_or_path, entity_labels) if config.init == "pretrained" else bio_labels(
         entity_labels)
+    if config.crf == "source" and config.crf_weight != 0 and source_crf(named[0], tags)[0] is None:
+        raise ConfigError(f"config key 'crf' is 'source', but {source_crf(named[0], tags)[2]}")  # before training
     model = build_model(config, tokenizer, tags)
     config.model_name_or_path, config.tokenizer = named  # the saved config and card name what the user named
     max_length = config.max_length or max_input_length(model.config, tokenizer)
@@ -335,11 +406,6 @@ def _train(config: Config, scratch: Path) -> dict:
     trainer.model.config.vnner_units = config.units
     trainer.model.config.vnner_syllable_slots = slots
     main_process = trainer.is_world_process_zero()  # under accelerate/torchrun only one process writes
-    if config.crf_weight > 0 and main_process:
-        from vnner.crf import CRF_FILE, train_crf
-
-        train_crf(list(data["train"]), out / CRF_FILE)
-        trainer.model.config.vnner_crf_weight = config.crf_weight
     trainer.save_model(str(out))
     results = {"train_seconds": round(time.time() - t0, 1), "cuda": cuda, "processes": args.world_size,
                "labels": entity_labels, "data": sources, "feature_stats": {k: vars(v) for k, v in stats.items()}}
@@ -351,6 +417,9 @@ def _train(config: Config, scratch: Path) -> dict:
     # trained for tagging): vnner reads the limit from the saved tokenizer.
     tokenizer.model_max_length = max_length
     tokenizer.save_pretrained(str(out))
+    crf = attach_crf(config, tags, list(data["train"]), dev_docs, out, trainer.model.config)
+    if crf is not None:
+        results["crf"] = crf
     (out / "vnner_config.yaml").write_text(yaml.safe_dump(config.to_dict(), allow_unicode=True, sort_keys=False))
     if has_dev:
         results["dev_char_spans"] = char_span_scores(str(out), data["dev"], entity_labels)
