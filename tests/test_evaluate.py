@@ -49,6 +49,10 @@ def test_no_crf_without_a_train_file_and_strict_figures_match_vnner_evaluate(
     assert vnner_main(["evaluate", "--gold", str(gold), "--model", str(model), "--json"]) == 0
     cli = json.loads(capsys.readouterr().out)["models"][str(model)]["strict"]
     assert cli == report["systems"]["model"]["char_spans"]
+    # --model given twice scores both models (not only the last one named)
+    other = save_tiny_model(tmp_path / "other")
+    assert vnner_main(["evaluate", "--gold", str(gold), "--model", str(model), "--model", str(other), "--json"]) == 0
+    assert list(json.loads(capsys.readouterr().out)["models"]) == [str(model), str(other)]
 
 
 def test_underthesea_spans_index_the_original_text():

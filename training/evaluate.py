@@ -315,7 +315,7 @@ def main(argv: list[str] | None = None) -> int:
         _worker(argv[1], argv[2], argv[3], argv[4], int(argv[5]))
         return 0
     parser = argparse.ArgumentParser(prog="python -m training.evaluate", description=__doc__.split("\n\n")[0])
-    parser.add_argument("--models", nargs="*", default=[],
+    parser.add_argument("--models", nargs="*", action="extend", default=[],
                         help="checkpoint directories or Hub ids; 'default' is the embedded model")
     where = parser.add_mutually_exclusive_group(required=True)
     where.add_argument("--gold", help="held-out annotated file, any format vnner.formats reads")

@@ -27,7 +27,8 @@ def positive_int(text: str) -> int:
 
 def add_model_options(p: argparse.ArgumentParser, *, many: bool = False) -> None:
     if many:
-        p.add_argument("--model", dest="models", nargs="+", default=["default"], metavar="MODEL",
+        # extend: "--model a --model b" scores both (a plain nargs="+" would keep only the last)
+        p.add_argument("--model", dest="models", nargs="+", action="extend", default=None, metavar="MODEL",
                        help="checkpoint directories or Hub ids; 'default' is the embedded model (default)")
     else:
         p.add_argument("--model", default=None, help="checkpoint directory or Hub id (default: the embedded model)")

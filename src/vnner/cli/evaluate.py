@@ -45,7 +45,7 @@ def run(args: argparse.Namespace) -> int:
     if not docs:
         raise InputError(f"{args.gold}: no documents")
     reports = {}
-    for name in args.models:
+    for name in args.models or ["default"]:
         model = load(name, args.device)
         reports[name] = evaluate_model(model, docs, batch_size=args.batch_size,
                                        progress=not args.no_progress and sys.stderr.isatty())
