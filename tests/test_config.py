@@ -1,6 +1,6 @@
 import pytest
 
-from training.config import ConfigError, load_config
+from training.modeling.config import ConfigError, load_config
 
 
 def write(tmp_path, text):

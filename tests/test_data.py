@@ -87,7 +87,7 @@ def test_agreement_table(tmp_path, corpus, capsys):
 
 
 def test_dataset_dict(tmp_path, corpus):
-    from training.dataset import load_gold_dataset
+    from training.corpus.dataset import load_gold_dataset
 
     ann = tmp_path / "train.jsonl"
     main(["--corpus", corpus, "from-markup", markup_file(tmp_path), "--out", str(ann)])

@@ -1,9 +1,9 @@
-"""training.fuzz: a short run of the fuzzer finds no problem in the embedded model."""
+"""training.bench.fuzz: a short run of the fuzzer finds no problem in the embedded model."""
 
 import pytest
 
 import vnner
-from training.fuzz import PROBLEMS, fuzz, generate, main
+from training.bench.fuzz import PROBLEMS, fuzz, generate, main
 
 
 def test_generation_is_reproducible_and_covers_every_generator():

@@ -4,8 +4,8 @@ from pathlib import Path
 
 import pytest
 
+from training.corpus.validate import validate_document
 from training.data import SPLITS, load_gold
-from training.validate import validate_document
 from vnner.formats.standoff import DEFAULT_LABELS
 
 ROOT = Path(__file__).resolve().parents[1]

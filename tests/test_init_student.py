@@ -1,12 +1,12 @@
-"""training.init_student: a word-level RoBERTa student built from a syllable-level BERT teacher."""
+"""training.modeling.init_student: a word-level RoBERTa student built from a syllable-level BERT teacher."""
 
 from __future__ import annotations
 
 import pytest
 import torch
 
-from training.build_tokenizer import train_tokenizer
-from training.init_student import build_student, piece_text, teacher_ids
+from training.modeling.build_tokenizer import train_tokenizer
+from training.modeling.init_student import build_student, piece_text, teacher_ids
 
 TEXTS = ["Bí_thư Tỉnh_uỷ Nghệ_An Thái_Thanh_Quý dự hội_nghị ngày 2/3 ."] * 3
 

@@ -1,6 +1,6 @@
 import pytest
 
-from training.markup import check_against_source, parse_markup, render_markup
+from training.corpus.markup import check_against_source, parse_markup, render_markup
 from vnner.formats.standoff import FormatError, Span
 
 TEXT = "Sáng 2/3, Bí thư Tỉnh uỷ Nghệ An dự họp."

@@ -147,7 +147,7 @@ def test_syllable_units_label_each_syllable(tmp_path):
 def test_long_article_streams_in_bounded_chunks(b_person, monkeypatch):
     """Memory stays bounded because a document is processed a chunk of sentences at a time.
 
-    (The 1 MB figure itself is measured by training/bench_predict.py, not by a timed test.)
+    (The 1 MB figure itself is measured by training/bench/bench_predict.py, not by a timed test.)
     """
     import vnner.model as m
     from vnner.segment import segment

@@ -1,4 +1,4 @@
-"""training.package_model + vnner.onnx_model: the exported default runs without torch and predicts the same."""
+"""training.modeling.package_model + vnner.onnx_model: the exported default runs without torch and predicts the same."""
 
 from __future__ import annotations
 
@@ -7,9 +7,9 @@ import sys
 
 import pytest
 
-from training.build_tokenizer import train_tokenizer
-from training.package_model import agreement
-from training.package_model import main as package_main
+from training.modeling.build_tokenizer import train_tokenizer
+from training.modeling.package_model import agreement
+from training.modeling.package_model import main as package_main
 
 TEXTS = ["Bí_thư Tỉnh_uỷ Nghệ_An Thái_Thanh_Quý dự hội_nghị ngày 2/3 .",
          "Chủ_tịch UBND tỉnh Nguyễn_Văn_An kết_nạp 152 đảng_viên ."] * 2

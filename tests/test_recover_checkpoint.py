@@ -2,7 +2,7 @@
 
 import pytest
 
-from training.recover_checkpoint import recover_checkpoint
+from training.modeling.recover_checkpoint import recover_checkpoint
 from vnner.model import DEFAULT_MODEL_DIR
 
 pytestmark = pytest.mark.skipif(not (DEFAULT_MODEL_DIR / "model.onnx").is_file(), reason="no embedded model")

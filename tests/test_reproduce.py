@@ -22,5 +22,5 @@ def test_dry_run_from_a_step_reruns_it_and_everything_after(capsys, tmp_path, mo
         (tmp_path / output).write_text("x")
     assert main(["--dry-run", "--from", "silver"]) == 0
     err = capsys.readouterr().err
-    assert "[teacher] up to date" in err and "[silver] python -m training.silver" in err
-    assert "[package] python -m training.package_model" in err
+    assert "[teacher] up to date" in err and "[silver] python -m training.corpus.silver" in err
+    assert "[package] python -m training.modeling.package_model" in err

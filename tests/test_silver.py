@@ -4,8 +4,8 @@ import pytest
 from test_standoff import write_corpus
 from test_train import ARTICLES
 
+from training.corpus.silver import main as silver_main
 from training.data import main as data_main
-from training.silver import main as silver_main
 
 DOMAIN = "Bí_thư Tỉnh_uỷ Hà_Tĩnh Lê_Văn_Cường họp với UBND tỉnh và HĐND tỉnh ngày 9/9 ."
 
@@ -44,7 +44,7 @@ def run_silver_with_a_tagger(tmp_path, *extra: str):
 
 
 def test_silver_from_a_model_tagger_keeps_its_entities(tmp_path):
-    from training.validate import validate_document
+    from training.corpus.validate import validate_document
     from vnner import load_model
     from vnner.formats.standoff import Document, Span, load_texts, text_sha256
 
@@ -68,8 +68,8 @@ def test_soft_targets_reach_the_student_rows(tmp_path):
     import numpy as np
     from conftest import LABELS
 
-    from training.dataset import load_gold_dataset
-    from training.features import SoftTargets, build_features
+    from training.corpus.dataset import load_gold_dataset
+    from training.modeling.features import SoftTargets, build_features
     from vnner import load_model
     from vnner.inputs import InputBuilder
 

@@ -35,8 +35,8 @@ def tiny_project(tmp_path_factory):
 
 
 def test_train_scratch_model_then_load_and_predict(tiny_project):
-    from training.build_tokenizer import corpus_texts, train_tokenizer
-    from training.config import load_config
+    from training.modeling.build_tokenizer import corpus_texts, train_tokenizer
+    from training.modeling.config import load_config
     from training.train import train
     from vnner import load_model
 
@@ -73,8 +73,8 @@ training: {{num_train_epochs: 2, per_device_train_batch_size: 4, learning_rate: 
 
 
 def test_pretrain_from_scratch_then_resume(tiny_project, tmp_path):
-    from training.build_tokenizer import corpus_texts, train_tokenizer
-    from training.pretrain import main as pretrain_main
+    from training.modeling.build_tokenizer import corpus_texts, train_tokenizer
+    from training.modeling.pretrain import main as pretrain_main
 
     root, corpus = tiny_project
     tok = tmp_path / "tok"
@@ -97,7 +97,7 @@ def test_fine_tune_a_phobert_style_checkpoint_with_its_slow_tokenizer(tiny_proje
     """The path Hugging Face's example refuses: a checkpoint whose only tokenizer is PhobertTokenizer."""
     from conftest import save_tiny_model
 
-    from training.config import load_config
+    from training.modeling.config import load_config
     from training.train import train
     from vnner import load_model
 
@@ -123,8 +123,8 @@ def test_distillation_from_a_teacher_on_syllables(tiny_project, tmp_path):
     import torch
     from conftest import LABELS
 
-    from training.build_tokenizer import corpus_texts, train_tokenizer
-    from training.config import load_config
+    from training.modeling.build_tokenizer import corpus_texts, train_tokenizer
+    from training.modeling.config import load_config
     from training.train import Collator, train, vnner_trainer
     from vnner.inputs import InputBuilder
 
@@ -132,7 +132,7 @@ def test_distillation_from_a_teacher_on_syllables(tiny_project, tmp_path):
     tokenizer = train_tokenizer(corpus_texts(str(corpus), None), vocab_size=200, min_frequency=1)
     tokenizer.save_pretrained(tmp_path / "tok")
     # A "teacher" file: every syllable of the train articles gets a distribution peaked on B-PERSON.
-    from training.dataset import load_gold_dataset
+    from training.corpus.dataset import load_gold_dataset
 
     train_docs = load_gold_dataset({"t": str(root / "train.jsonl")}, str(corpus))["t"]
     arrays = {}
@@ -193,7 +193,7 @@ training: {{num_train_epochs: 1, per_device_train_batch_size: 4, learning_rate: 
 
 @pytest.fixture(scope="module")
 def tiny_tokenizer(tiny_project):
-    from training.build_tokenizer import corpus_texts, train_tokenizer
+    from training.modeling.build_tokenizer import corpus_texts, train_tokenizer
 
     root, corpus = tiny_project
     path = root / "tok-own"
@@ -222,7 +222,7 @@ training: {{num_train_epochs: 1, per_device_train_batch_size: 4, learning_rate: 
                                          ("label-studio", "json"), ("doccano", "jsonl")])
 def test_training_reads_every_format_with_the_data_labels(tiny_project, tiny_tokenizer, tmp_path, fmt, suffix):
     """A user's own file, own label (LOCATION) and no dev file: a held-out fraction is split off."""
-    from training.config import load_config
+    from training.modeling.config import load_config
     from training.train import train
     from vnner.formats import Document, Span, read_documents, write_documents
 
@@ -244,7 +244,7 @@ def test_training_reads_every_format_with_the_data_labels(tiny_project, tiny_tok
 
 
 def test_training_without_dev_and_with_config_labels(tiny_project, tiny_tokenizer, tmp_path):
-    from training.config import load_config
+    from training.modeling.config import load_config
     from training.train import train
 
     root, corpus = tiny_project
@@ -257,7 +257,7 @@ def test_training_without_dev_and_with_config_labels(tiny_project, tiny_tokenize
 
 
 def test_bad_paths_fail_before_anything_is_written(tiny_project, tiny_tokenizer, tmp_path):
-    from training.config import ConfigError, load_config
+    from training.modeling.config import ConfigError, load_config
     from training.train import train
 
     root, corpus = tiny_project
@@ -279,7 +279,7 @@ def test_phobert_recipe_with_syllable_slots_finds_an_edge_inside_a_segmented_wor
 
     from conftest import save_tiny_model
 
-    from training.config import load_config
+    from training.modeling.config import load_config
     from training.train import train
     from vnner import load_model
     from vnner.inputs import word_spans
@@ -335,7 +335,7 @@ def test_accelerate_launches_training_on_two_cpu_processes(tiny_project, tiny_to
 def test_crf_and_weight_chosen_on_dev_then_kept_by_a_fine_tune(tiny_project, tiny_tokenizer, tmp_path):
     """crf_weight: auto tries no CRF and a trained one at each weight on dev and keeps the best; a model
     fine-tuned from that folder with crf: source carries the same CRF file and weight over."""
-    from training.config import ConfigError, load_config
+    from training.modeling.config import ConfigError, load_config
     from training.train import train
     from vnner import load_model
     from vnner.crf import CRF_FILE

@@ -1,6 +1,6 @@
 import pytest
 
-from training.validate import validate_document
+from training.corpus.validate import validate_document
 from vnner.formats.standoff import Document, Span, text_sha256
 
 TEXT = "Bí thư Tỉnh uỷ Nghệ An, đạt 15%."

@@ -21,8 +21,8 @@ import sys
 from collections import Counter
 from pathlib import Path
 
-from training.markup import check_against_source, parse_markup, parse_relations, render_markup, render_relations
-from training.validate import validate_document
+from training.corpus.markup import check_against_source, parse_markup, parse_relations, render_markup, render_relations
+from training.corpus.validate import validate_document
 from vnner.formats.standoff import (
     DEFAULT_LABELS,
     Document,

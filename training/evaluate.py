@@ -236,7 +236,7 @@ def benchmark(models: list[str], gold: str | Path, *, train: str | Path | None =
     The CRF baseline runs only with a ``train`` file.  Only the report (JSON and Markdown) is
     written, and only when ``out_dir`` is given; everything else lives in a temporary folder.
     """
-    from training.dataset import read_split
+    from training.corpus.dataset import read_split
     from vnner.crf import train_crf
     from vnner.evaluation import positions_scores, score
     from vnner.formats import labels_of

@@ -25,18 +25,20 @@ PY = [sys.executable, "-m"]
 GOLD = ["data/annotations/train.jsonl", "data/annotations/dev.jsonl", "data/annotations/test.jsonl"]
 
 STEPS: list[tuple[str, list[str], str]] = [
-    ("tokenizer", ["training.build_tokenizer", "--max-docs", "6000", "--out", "runs/tokenizer", "--exclude", *GOLD],
+    ("tokenizer", ["training.modeling.build_tokenizer", "--max-docs", "6000", "--out", "runs/tokenizer",
+                   "--exclude", *GOLD],
      "runs/tokenizer/tokenizer.json"),
     ("e5", ["training.convert_e5", "--out", "runs/e5-small-vi", "--prune", "../shared/corpora/vietnews"],
      "runs/e5-small-vi/model.safetensors"),
     ("teacher", ["training.train", "--config", "configs/e5-teacher.yaml"], "runs/e5-teacher/model.safetensors"),
-    ("silver", ["training.silver", "-n", "1600", "--tagger", "runs/e5-teacher", "--soft",
+    ("silver", ["training.corpus.silver", "-n", "1600", "--tagger", "runs/e5-teacher", "--soft",
                 "--out", "runs/silver-e5/silver.jsonl"],
      "runs/silver-e5/silver.jsonl"),
-    ("student-init", ["training.init_student", "--teacher", "runs/e5-small-vi", "--tokenizer", "runs/tokenizer",
-                      "--out", "runs/student-init"], "runs/student-init/model.safetensors"),
+    ("student-init", ["training.modeling.init_student", "--teacher", "runs/e5-small-vi",
+                      "--tokenizer", "runs/tokenizer", "--out", "runs/student-init"],
+     "runs/student-init/model.safetensors"),
     ("student", ["training.train", "--config", "configs/student-soft.yaml"], "runs/student-soft/model.safetensors"),
-    ("package", ["training.package_model", "runs/student-soft", "--out", "src/vnner/default_model"],
+    ("package", ["training.modeling.package_model", "runs/student-soft", "--out", "src/vnner/default_model"],
      "src/vnner/default_model/model.onnx"),
 ]
 

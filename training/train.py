@@ -31,8 +31,8 @@ from pathlib import Path
 import numpy as np
 import yaml
 
-from training.config import Config, ConfigError, load_config
-from training.features import IGNORE, FeatureStats, SoftTargets, build_features
+from training.modeling.config import Config, ConfigError, load_config
+from training.modeling.features import IGNORE, FeatureStats, SoftTargets, build_features
 from vnner.scoring import span_scores
 
 METRIC_DIR = Path(__file__).resolve().parent / "metrics" / "seqeval_strict"
@@ -208,7 +208,7 @@ def attach_crf(config: Config, tags: list[str], train_rows: list[dict], dev_docs
     With several candidates or ``crf_weight: auto`` the choice is made on dev; without dev, ``auto`` keeps
     the source's CRF and weight when there is one, else a trained CRF at 0.5.
     """
-    from training.choose_decoding import AUTO_WEIGHTS, choose_crf
+    from training.modeling.choose_decoding import AUTO_WEIGHTS, choose_crf
     from vnner.crf import CRF_FILE, CrfTagger, train_crf
 
     if config.crf == "none" or config.crf_weight == 0:
@@ -254,7 +254,7 @@ def attach_crf(config: Config, tags: list[str], train_rows: list[dict], dev_docs
 
 def load_data(config: Config):
     """Train and dev documents (dev held out from train when only ``dev_fraction`` is given), and the labels."""
-    from training.dataset import read_split, split_off_dev
+    from training.corpus.dataset import read_split, split_off_dev
     from vnner.formats import labels_of
 
     d = config.data
@@ -303,8 +303,8 @@ def _train(config: Config, scratch: Path) -> dict:
         set_seed,
     )
 
-    from training.dataset import to_dataset
-    from training.model_card import write_model_card
+    from training.corpus.dataset import to_dataset
+    from training.modeling.model_card import write_model_card
     from vnner.inputs import InputBuilder
     from vnner.model import max_input_length
 
@@ -315,7 +315,7 @@ def _train(config: Config, scratch: Path) -> dict:
     data = {"train": to_dataset(train_docs), "dev": to_dataset(dev_docs)}
     named = (config.model_name_or_path, config.tokenizer)
     if config.model_name_or_path == "default":
-        from training.recover_checkpoint import recover_checkpoint
+        from training.modeling.recover_checkpoint import recover_checkpoint
 
         config.model_name_or_path = str(recover_checkpoint("default", scratch / "default"))
         config.tokenizer = config.tokenizer or config.model_name_or_path

@@ -2,13 +2,13 @@
 
 Importing torch and transformers alone takes two to three seconds on a laptop CPU and some 400 MB
 of memory, more than everything else ``predict`` does on a typical article. The embedded default
-model is therefore exported (``training/package_model.py``): ``model.onnx`` (int8 embeddings),
+model is therefore exported (``training/modeling/package_model.py``): ``model.onnx`` (int8 embeddings),
 ``tokenizer.json`` (read by the ``tokenizers`` library) and ``config.json``. These two small classes
 stand in for the transformers model and tokenizer, offering exactly what vnner's pipeline reads.
 
 How ``model.onnx`` stores the weights, and why each row runs alone
 -----------------------------------------------------------------
-``training/package_model.py`` writes ONNX Runtime's dynamic int8 graph (``quantize_dynamic``):
+``training/modeling/package_model.py`` writes ONNX Runtime's dynamic int8 graph (``quantize_dynamic``):
 
 * The embedding tables (``roberta.embeddings.*``) are uint8 with one scale and zero point each
   (``<name>_quantized``, ``<name>_scale``, ``<name>_zero_point``), read by ``Gather`` then
@@ -24,7 +24,7 @@ How ``model.onnx`` stores the weights, and why each row runs alone
   ``batch_size``, and no time is spent on padding.  Float graphs (``--precision fp32``) and other
   graphs without activation quantisation run batched.
 
-``training/recover_checkpoint.py`` reads these graphs (and the older float/QDQ ones) back into a
+``training/modeling/recover_checkpoint.py`` reads these graphs (and the older float/QDQ ones) back into a
 torch checkpoint.
 """
 

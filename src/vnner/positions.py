@@ -289,7 +289,7 @@ WEIGHTS_FILE = Path(__file__).with_name("positions_weights.json")
 
 @functools.lru_cache(maxsize=1)
 def _learned_weights() -> tuple[dict[str, float], float]:
-    """The pair classifier's weights (``python -m training.train_positions`` writes them)."""
+    """The pair classifier's weights (``python -m training.modeling.train_positions`` writes them)."""
     data = json.loads(WEIGHTS_FILE.read_text(encoding="utf-8"))
     return data["weights"], data["bias"]
 

@@ -1,7 +1,7 @@
 """Fuzz ``vnner.predict``: random and hostile inputs, every guarantee checked.
 
-    python -m training.fuzz -n 20000 --seed 0
-    python -m training.fuzz -n 200 --model runs/compact --show 5
+    python -m training.bench.fuzz -n 20000 --seed 0
+    python -m training.bench.fuzz -n 200 --model runs/compact --show 5
 
 Inputs come from a mix of generators (random Unicode without surrogates, combining-mark stacks,
 emoji sequences, control and format characters, NFD Vietnamese, characters that NFC expands or

@@ -2,11 +2,11 @@
 
 (a) domain-adaptive continued pretraining of a checkpoint on your unlabeled articles:
 
-    python -m training.pretrain --model vinai/phobert-base --corpus my_articles.jsonl --out runs/phobert-dapt
+    python -m training.modeling.pretrain --model vinai/phobert-base --corpus my_articles.jsonl --out runs/phobert-dapt
 
-(b) a compact RoBERTa from scratch with a tokenizer from ``training.build_tokenizer``:
+(b) a compact RoBERTa from scratch with a tokenizer from ``training.modeling.build_tokenizer``:
 
-    python -m training.pretrain --tokenizer runs/tokenizer --scratch --seg \
+    python -m training.modeling.pretrain --tokenizer runs/tokenizer --scratch --seg \
         --corpus ../shared/corpora/vietnews/train.jsonl.xz --max-docs 20000 --out runs/mlm
 
 Corpora: ``.jsonl``/``.jsonl.xz`` of ``{"id", "text"}`` (``--seg`` for VietNews
@@ -25,7 +25,7 @@ import sys
 from collections.abc import Iterator
 from pathlib import Path
 
-from training.config import ScratchConfig
+from training.modeling.config import ScratchConfig
 from vnner.formats.standoff import materialize
 
 
@@ -77,7 +77,7 @@ def encode_corpus(texts, tokenizer, *, max_length: int) -> list[list[int]]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m training.pretrain", description=__doc__.split("\n\n")[0])
+    parser = argparse.ArgumentParser(prog="python -m training.modeling.pretrain", description=__doc__.split("\n\n")[0])
     parser.add_argument("--corpus", required=True)
     parser.add_argument("--out", required=True)
     parser.add_argument("--model", help="checkpoint to continue pretraining (omit with --scratch)")
@@ -100,7 +100,7 @@ def main(argv: list[str] | None = None) -> int:
     if not args.scratch and not args.model:
         parser.error("give --model to continue pretraining, or --scratch with --tokenizer")
     if args.scratch and not args.tokenizer:
-        parser.error("--scratch needs --tokenizer (build one with python -m training.build_tokenizer)")
+        parser.error("--scratch needs --tokenizer (build one with python -m training.modeling.build_tokenizer)")
 
     import torch
     from datasets import Dataset, load_from_disk

@@ -5,7 +5,7 @@ rejects it if it is not about the domain.  The selection is deterministic
 (keyword filter, near-duplicate titles dropped, seeded shuffle) so the data
 card can describe it exactly.
 
-    python -m training.select_articles --corpus ../shared/corpora/vietnews -n 200 \
+    python -m training.corpus.select_articles --corpus ../shared/corpora/vietnews -n 200 \
         --exclude data/annotations/*.jsonl > candidates.txt
 """
 

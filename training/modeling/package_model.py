@@ -1,6 +1,6 @@
 """Export a trained model into the package as the embedded default (``src/vnner/default_model``).
 
-    python -m training.package_model runs/student --out src/vnner/default_model
+    python -m training.modeling.package_model runs/student --out src/vnner/default_model
 
 The embedded model runs on ONNX Runtime (:mod:`vnner.onnx_model`), so ``predict`` with the default
 model imports neither torch nor transformers. This writes ``model.onnx`` (int8 embedding tables and

@@ -1,10 +1,10 @@
 """Time ``predict`` on an article of N words, peak memory on long articles, and throughput at scale.
 
-    python -m training.bench_predict --model phobert-random --words 1000
-    python -m training.bench_predict --model runs/compact --memory 0.1 0.3 1.0
-    python -m training.bench_predict --model default --throughput 2000 --workers 1 2 --ray
-    python -m training.bench_predict --model default --short-docs 10000 100000
-    python -m training.bench_predict --model default --throughput 1200 --baseline-src ../old-checkout/src
+    python -m training.bench.bench_predict --model phobert-random --words 1000
+    python -m training.bench.bench_predict --model runs/compact --memory 0.1 0.3 1.0
+    python -m training.bench.bench_predict --model default --throughput 2000 --workers 1 2 --ray
+    python -m training.bench.bench_predict --model default --short-docs 10000 100000
+    python -m training.bench.bench_predict --model default --throughput 1200 --baseline-src ../old-checkout/src
 
 ``--throughput N`` tags N dev articles (repeated as needed) through ``vnner predict --jsonl`` with
 each ``--workers`` count, and with ``--ray`` through Ray Data on a local instance
@@ -31,7 +31,7 @@ import tempfile
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def news_text(n_words: int | None = None, n_bytes: int | None = None,
@@ -156,7 +156,7 @@ def throughput(model: str, n_docs: int, workers: list[int], ray: bool, baseline_
                          "seconds": round(seconds, 1), "words_per_s": round(words / seconds),
                          "peak_rss_mb": round(rss)})
         if ray:
-            seconds, rss = _run_measured([sys.executable, "-m", "training.bench_predict", "--ray-worker", model,
+            seconds, rss = _run_measured([sys.executable, "-m", "training.bench.bench_predict", "--ray-worker", model,
                                           str(docs)])
             rows.append({"system": "Ray Data, local, 2 actors", "docs": n_docs, "words": words,
                          "seconds": round(seconds, 1), "words_per_s": round(words / seconds),
@@ -206,7 +206,8 @@ def main(argv: list[str] | None = None) -> int:
     if argv[:1] == ["--ray-worker"]:
         _ray_worker(argv[1], argv[2])
         return 0
-    parser = argparse.ArgumentParser(prog="python -m training.bench_predict", description=__doc__.split("\n\n")[0])
+    parser = argparse.ArgumentParser(prog="python -m training.bench.bench_predict",
+                                     description=__doc__.split("\n\n")[0])
     parser.add_argument("--model", required=True, help="checkpoint directory, or phobert-random")
     parser.add_argument("--words", type=int, default=1000)
     parser.add_argument("--repeat", type=int, default=5)
@@ -227,7 +228,8 @@ def main(argv: list[str] | None = None) -> int:
             print(json.dumps(row))
     elif args.memory:
         for mb in args.memory:
-            out = subprocess.run([sys.executable, "-m", "training.bench_predict", "--memory-worker", path, str(mb)],
+            cmd = [sys.executable, "-m", "training.bench.bench_predict", "--memory-worker", path, str(mb)]
+            out = subprocess.run(cmd,
                                  check=True, capture_output=True, text=True, cwd=ROOT)
             print(out.stdout.strip().splitlines()[-1])
     else:

@@ -1,6 +1,6 @@
 """Train a BPE tokenizer for compact models on text segmented by vnner's own pipeline.
 
-    python -m training.build_tokenizer --corpus ../shared/corpora/vietnews/train.jsonl.xz \
+    python -m training.modeling.build_tokenizer --corpus ../shared/corpora/vietnews/train.jsonl.xz \
         --max-docs 20000 --vocab-size 16000 --out runs/tokenizer
 
 Words are PhoBERT-style ("Bí_thư"), normalised exactly as at inference, and each
@@ -57,7 +57,8 @@ def train_tokenizer(texts, *, vocab_size: int, min_frequency: int = 2, max_lengt
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m training.build_tokenizer", description=__doc__.split("\n\n")[0])
+    parser = argparse.ArgumentParser(prog="python -m training.modeling.build_tokenizer",
+                                     description=__doc__.split("\n\n")[0])
     parser.add_argument("--corpus", default="../shared/corpora/vietnews/train.jsonl.xz")
     parser.add_argument("--max-docs", type=int, default=20000)
     parser.add_argument("--vocab-size", type=int, default=16000)

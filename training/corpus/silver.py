@@ -1,7 +1,7 @@
 """Silver-labelled articles: domain articles outside the gold corpus, tagged by a trained tagger.
 
-    python -m training.silver -n 1600 --out runs/silver/silver.jsonl                 # CRF tagger
-    python -m training.silver -n 1600 --tagger runs/e5-teacher --out runs/silver-e5/silver.jsonl
+    python -m training.corpus.silver -n 1600 --out runs/silver/silver.jsonl                 # CRF tagger
+    python -m training.corpus.silver -n 1600 --tagger runs/e5-teacher --out runs/silver-e5/silver.jsonl
 
 The tagger is the CRF baseline trained on the gold *train* split only, or a trained vnner model
 (``--tagger``: the e5 teacher of issue #6, itself trained on gold train only); dev and test never
@@ -19,14 +19,14 @@ from pathlib import Path
 
 from tqdm.auto import tqdm
 
-from training.select_articles import propose
-from training.validate import validate_document
+from training.corpus.select_articles import propose
+from training.corpus.validate import validate_document
 from vnner.formats.standoff import Document, Span, load_texts, read_records, text_sha256
 from vnner.formats.standoff import write as write_standoff
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m training.silver", description=__doc__.split("\n\n")[0])
+    parser = argparse.ArgumentParser(prog="python -m training.corpus.silver", description=__doc__.split("\n\n")[0])
     parser.add_argument("--corpus", default="../shared/corpora/vietnews")
     parser.add_argument("--gold", nargs="*", default=[f"data/annotations/{s}.jsonl" for s in ("train", "dev", "test")])
     parser.add_argument("--crf", help="a trained CRF model file (default: train one on the gold train split)")
@@ -43,7 +43,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", required=True)
     args = parser.parse_args(argv)
 
-    from training.dataset import load_gold_dataset
+    from training.corpus.dataset import load_gold_dataset
     from vnner.crf import CrfTagger, train_crf
 
     if args.soft and not args.tagger:

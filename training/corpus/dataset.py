@@ -2,7 +2,7 @@
 
 Files are read by ``vnner.formats`` (the one reader of annotated documents); the
 project's stand-off files are also held to the gold guideline's rules
-(``training.validate``).  Rows have ``id``, ``text`` and ``entities``.
+(``training.corpus.validate``).  Rows have ``id``, ``text`` and ``entities``.
 """
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ from __future__ import annotations
 import random
 from pathlib import Path
 
-from training.validate import validate_document
+from training.corpus.validate import validate_document
 from vnner.formats import DEFAULT_LABELS, Document, FormatError, detect_format, read_documents
 
 

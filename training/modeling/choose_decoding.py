@@ -1,7 +1,7 @@
 """Choose the decoder and the CRF weight of a model on dev: one line per setting.
 
-    python -m training.choose_decoding default --gold data/annotations/dev.jsonl --weights 0 0.5 0.6 0.7 1
-    python -m training.choose_decoding runs/mine --crf runs/crf.crfsuite --gold dev.jsonl
+    python -m training.modeling.choose_decoding default --gold data/annotations/dev.jsonl --weights 0 0.5 0.6 0.7 1
+    python -m training.modeling.choose_decoding runs/mine --crf runs/crf.crfsuite --gold dev.jsonl
 
 Each setting runs the model itself (``NerModel.decoding`` and ``NerModel.crf_weight``) through
 ``vnner.evaluation.evaluate_model``; ``--crf`` lends a model without its own CRF one to mix in.
@@ -53,12 +53,13 @@ def choose_crf(model, docs, crfs: dict, weights=AUTO_WEIGHTS) -> tuple[str | Non
 
 
 def main(argv: list[str] | None = None) -> int:
-    from training.dataset import read_split
+    from training.corpus.dataset import read_split
     from vnner import load_model
     from vnner.crf import CrfTagger
     from vnner.model import DECODINGS
 
-    parser = argparse.ArgumentParser(prog="python -m training.choose_decoding", description=__doc__.split("\n\n")[0])
+    parser = argparse.ArgumentParser(prog="python -m training.modeling.choose_decoding",
+                                     description=__doc__.split("\n\n")[0])
     parser.add_argument("model", help="checkpoint directory, Hub id or 'default'")
     parser.add_argument("--gold", required=True, help="the dev file, any format vnner.formats reads")
     parser.add_argument("--crf", help="a crf.crfsuite to mix in (default: the model's own, if any)")

@@ -35,7 +35,7 @@ class DataConfig:
     format: str | None = None
     dev_fraction: float = 0.0
     corpus: str | None = None
-    extra_train: list[str] = field(default_factory=list)  # e.g. silver articles (training/silver.py)
+    extra_train: list[str] = field(default_factory=list)  # e.g. silver articles (training/corpus/silver.py)
     soft_targets: list[str] = field(default_factory=list)  # teacher distributions (silver.py --soft)
 
 
@@ -90,7 +90,7 @@ class Config:
     # model's own, e.g. the default's, kept as it is), "auto" (both tried on dev) or "none".
     crf: str = "train"
     # In [0, 1] (0: no CRF), or "auto": the CRF and its weight chosen on dev (0 included), see
-    # training.choose_decoding.choose_crf.
+    # training.modeling.choose_decoding.choose_crf.
     crf_weight: float | str = 0.0
     max_length: int | None = None  # defaults to the model's limit
     output_dir: str = "runs/model"

@@ -1,7 +1,7 @@
 """Train the positions-held pair classifier of :mod:`vnner.positions` (issue #14).
 
-    python -m training.train_positions            # train split -> src/vnner/positions_weights.json
-    python -m training.train_positions --train data/annotations/train.jsonl --dev data/annotations/dev.jsonl
+    python -m training.modeling.train_positions            # train split -> src/vnner/positions_weights.json
+    python -m training.modeling.train_positions --train data/annotations/train.jsonl --dev data/annotations/dev.jsonl
 
 Every (PERSON, title) pair inside one sentence of a gold document with ``positions_held`` is an
 example (positive when the gold relations link that person mention to that POSITION mention);
@@ -16,7 +16,7 @@ import argparse
 import sys
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 OUT = ROOT / "src" / "vnner" / "positions_weights.json"
 
 
@@ -64,7 +64,8 @@ def write_weights(weights: dict, bias: float, path: Path = OUT, note: str = "") 
 def main(argv=None) -> int:
     from vnner.formats import read_documents
 
-    ap = argparse.ArgumentParser(prog="python -m training.train_positions", description=__doc__.split("\n\n")[0])
+    ap = argparse.ArgumentParser(prog="python -m training.modeling.train_positions",
+                                     description=__doc__.split("\n\n")[0])
     ap.add_argument("--train", default=str(ROOT / "data" / "annotations" / "train.jsonl"))
     ap.add_argument("--dev", default=None, help="score linking from gold entities on this file afterwards")
     ap.add_argument("--c", type=float, default=1.0, help="inverse L2 strength")

@@ -2,7 +2,7 @@
 
 A from-scratch RoBERTa learns little in the steps two CPU cores allow (configs/compact*.yaml). This
 gives the student pretrained weights while keeping PhoBERT's input: word-segmented text ("Bí_thư")
-in the project's own BPE vocabulary (``training/build_tokenizer.py``), a RoBERTa encoder.
+in the project's own BPE vocabulary (``training/modeling/build_tokenizer.py``), a RoBERTa encoder.
 
 - Encoder: the teacher's bottom ``--layers`` transformer layers, copied as they are (dropping top
   layers keeps most of a BERT's quality; Sajjad et al. 2023, "On the effect of dropping layers").
@@ -11,7 +11,8 @@ in the project's own BPE vocabulary (``training/build_tokenizer.py``), a RoBERTa
   of those pieces' teacher embeddings — the vocabulary-transfer initialisation of e.g. WECHSEL.
 - Positions: BERT's rows 0..n-1 become RoBERTa's rows 2..n+1 (RoBERTa counts from padding_idx + 1).
 
-    python -m training.init_student --teacher runs/e5-small-vi --tokenizer runs/tokenizer --out runs/student-init
+    python -m training.modeling.init_student --teacher runs/e5-small-vi --tokenizer runs/tokenizer \
+        --out runs/student-init
 
 The result is a ``RobertaModel`` checkpoint for ``init: pretrained`` in a training config.
 """

@@ -106,7 +106,7 @@ def build_features(docs: Iterable[dict], builder: InputBuilder, label2id: dict[s
 class SoftTargets:
     """A teacher's tag distributions per document, looked up by the offset where a unit starts.
 
-    Written by ``training/silver.py --soft`` as ``.npz``: for each document ``<id>.starts`` (unit
+    Written by ``training/corpus/silver.py --soft`` as ``.npz``: for each document ``<id>.starts`` (unit
     start offsets in the text) and ``<id>.probs`` (float16, one row per unit over ``labels``). The
     teacher may read syllables and the student words: a word takes the distribution of the unit
     starting where it starts (its first syllable), which carries the word's B-/I- tag.

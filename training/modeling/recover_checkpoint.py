@@ -11,7 +11,7 @@ attention/self/query/MatMul...``), and is transposed back to ``[out, in]``.
 The result loads with ``from_pretrained`` and matches the ONNX model's outputs
 up to int8 rounding (checked by :func:`recover_checkpoint`).
 
-    python -m training.recover_checkpoint default --out runs/default-recovered
+    python -m training.modeling.recover_checkpoint default --out runs/default-recovered
 """
 
 from __future__ import annotations
@@ -144,7 +144,8 @@ def _check_against_onnx(onnx_path: Path, model) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m training.recover_checkpoint", description=__doc__.split("\n\n")[0])
+    parser = argparse.ArgumentParser(prog="python -m training.modeling.recover_checkpoint",
+                                     description=__doc__.split("\n\n")[0])
     parser.add_argument("model", help="an exported model directory (model.onnx + config), or 'default'")
     parser.add_argument("--out", required=True)
     args = parser.parse_args(argv)

@@ -1,0 +1,1 @@
+"""Corpus tools: selecting articles, marked-up annotation, validation, silver labels, training splits."""

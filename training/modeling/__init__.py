@@ -1,0 +1,1 @@
+"""Model building: configs, features, tokenizers and checkpoints, decoding choices, packaging, model cards."""
