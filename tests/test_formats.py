@@ -56,6 +56,16 @@ def test_token_formats_keep_every_entity(tmp_path, fmt, name):
     assert [x for d in read_documents(tmp_path / f"again.{name}", fmt) for x in surfaces(d)] == surfaces(doc())
 
 
+@pytest.mark.parametrize("fmt, name", [("conll", "a.conll"), ("wordtags", "a.jsonl")])
+def test_token_formats_never_cut_an_entity_at_a_sentence_break(tmp_path, fmt, name):
+    # The splitter ends a sentence after the initials "T.B."; the photo credit "T.B. D" is one PERSON.
+    text = "Ông An dự lễ. Ảnh: T.B. Dũng. Ông Bình phát biểu."
+    credit = Document("d", text, [Span(19, 28, "PERSON"), Span(34, 38, "PERSON")])
+    assert surfaces(credit) == [("T.B. Dũng", "PERSON"), ("Bình", "PERSON")]
+    write_documents(tmp_path / name, [credit], fmt)
+    assert [x for d in read_documents(tmp_path / name, fmt) for x in surfaces(d)] == surfaces(credit)
+
+
 def test_conll_reads_iob1_iobes_word_level_and_document_markers(tmp_path):
     path = tmp_path / "x.iob"
     path.write_text("-DOCSTART- -X- O O\n\nÔng O\nThái_Thanh_Quý I-PER\n, O\nBí_thư S-POS\n\n"

@@ -9,12 +9,11 @@ segmentation of the text, a ``# id = ...`` line per document.
 
 from __future__ import annotations
 
-import warnings
 from collections.abc import Iterable
 from pathlib import Path
 
 from vnner.formats.document import Document, FormatError, Problems
-from vnner.formats.tags import document_from_tokens, parse_tag
+from vnner.formats.tags import document_from_tokens, parse_tag, token_sentences
 
 SUFFIXES = (".conll", ".conllu", ".iob", ".iob2", ".bio", ".bioes", ".iobes", ".tsv", ".txt")
 
@@ -79,14 +78,8 @@ def read(path: Path, labels: Iterable[str] | None = None) -> list[Document]:
 
 def document_lines(doc: Document) -> list[str]:
     """Syllable-level IOB2 rows of one document, through vnner's segmentation (shared with the CLI)."""
-    from vnner.inputs import syllable_tags
-
-    sentences, bad = syllable_tags(doc.text, [(s.start, s.end, s.label) for s in doc.entities])
-    if bad:
-        warnings.warn(f"document {doc.id}: {bad} entity edge(s) fall inside a syllable token; "
-                      "token tags widen them to whole syllables", stacklevel=3)
     lines = [f"# id = {doc.id}"]
-    for rows in sentences:
+    for rows in token_sentences(doc):
         lines.extend(f"{doc.text[s:e]}\t{tag}" for s, e, tag in rows)
         lines.append("")
     return lines

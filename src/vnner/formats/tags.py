@@ -7,6 +7,7 @@ exactly IOB1), ``E-``/``L-``/``S-``/``U-`` close it.  Writing is IOB2.
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Sequence
 
 from vnner.formats.document import Document, FormatError, Span
@@ -74,3 +75,25 @@ def document_from_tokens(doc_id: str, sentences: list[list[tuple[str, str]]]) ->
         for first, stop, label in tag_spans([tag for _, tag in rows]):
             spans.append(Span(starts[first], ends[stop - 1], label))
     return Document(doc_id, "".join(pieces), spans)
+
+
+def token_sentences(doc: Document) -> list[list[tuple[int, int, str]]]:
+    """The document's syllable tokens with IOB2 tags, sentence by sentence, for the token formats.
+
+    vnner's segmentation makes the tokens; a sentence that an entity runs into (``Ảnh: T.B. D.``,
+    where the splitter ends a sentence after ``T.B.``) is joined to the one before, so a file's
+    sentence breaks never cut an entity in two.  An entity edge inside a token is warned about.
+    """
+    from vnner.inputs import syllable_tags
+
+    sentences, bad = syllable_tags(doc.text, [(s.start, s.end, s.label) for s in doc.entities])
+    if bad:
+        warnings.warn(f"document {doc.id}: {bad} entity edge(s) fall inside a syllable token; "
+                      "token tags widen them to whole syllables", stacklevel=3)
+    out: list[list[tuple[int, int, str]]] = []
+    for rows in sentences:
+        if out and rows and rows[0][2].startswith("I-"):
+            out[-1] = out[-1] + rows
+        else:
+            out.append(rows)
+    return out

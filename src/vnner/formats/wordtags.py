@@ -8,13 +8,12 @@ gives one line per sentence of each document, syllable-level, IOB2.
 from __future__ import annotations
 
 import json
-import warnings
 from collections.abc import Iterable
 from pathlib import Path
 
 from vnner.formats.document import Document, FormatError
 from vnner.formats.jsonl import doc_id, read_records
-from vnner.formats.tags import document_from_tokens, parse_tag
+from vnner.formats.tags import document_from_tokens, parse_tag, token_sentences
 
 
 def _parse(record: dict, default_id: str) -> Document:
@@ -34,14 +33,8 @@ def read(path: Path, labels: Iterable[str] | None = None) -> list[Document]:
 
 
 def write(path: Path, docs: Iterable[Document]) -> None:
-    from vnner.inputs import syllable_tags
-
     with path.open("w", encoding="utf-8") as fh:
         for doc in docs:
-            sentences, bad = syllable_tags(doc.text, [(s.start, s.end, s.label) for s in doc.entities])
-            if bad:
-                warnings.warn(f"document {doc.id}: {bad} entity edge(s) fall inside a syllable token; "
-                              "token tags widen them to whole syllables", stacklevel=2)
-            for rows in sentences:
+            for rows in token_sentences(doc):
                 record = {"words": [doc.text[s:e] for s, e, _ in rows], "tags": [t for _, _, t in rows]}
                 fh.write(json.dumps(record, ensure_ascii=False) + "\n")
