@@ -5,8 +5,8 @@ from conftest import make_tokenizer
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from vnner.align import MAX_PIECES_PER_WORD, SubwordEncoder, word_text
-from vnner.segment import segment
+from vnner.pipeline.align import MAX_PIECES_PER_WORD, SubwordEncoder, word_text
+from vnner.pipeline.segment import segment
 
 _TOK = make_tokenizer(Path(tempfile.mkdtemp(prefix="vnner-align-")))
 

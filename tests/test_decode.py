@@ -1,7 +1,7 @@
 from hypothesis import given
 from hypothesis import strategies as st
 
-from vnner.decode import Entity, bio_spans, resolve_overlaps, split_tag
+from vnner.pipeline.decode import Entity, bio_spans, resolve_overlaps, split_tag
 
 
 def test_split_tag():
@@ -68,7 +68,7 @@ def _probs(rows):
 
 
 def test_viterbi_never_lets_i_follow_o_or_another_label():
-    from vnner.decode import viterbi
+    from vnner.pipeline.decode import viterbi
 
     # argmax would read O, I-PERSON (an entity opened by I); the valid sequences weigh the two units jointly
     probs = _probs([[0.6, 0.35, 0.05, 0, 0], [0.1, 0.05, 0.85, 0, 0]])
@@ -83,7 +83,7 @@ def test_viterbi_matches_brute_force_and_restarts_at_sentences():
 
     import numpy as np
 
-    from vnner.decode import allowed_transitions, viterbi
+    from vnner.pipeline.decode import allowed_transitions, viterbi
 
     rng = np.random.default_rng(0)
     start, step = allowed_transitions(LABELS)

@@ -6,8 +6,8 @@ import time
 
 import pytest
 
-from vnner.decode import Entity
 from vnner.html import render_html
+from vnner.pipeline.decode import Entity
 from vnner.positions import PositionHeld
 
 

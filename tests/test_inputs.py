@@ -2,8 +2,8 @@ import unicodedata
 
 from conftest import make_tokenizer
 
-from vnner.inputs import InputBuilder, split_words_at
-from vnner.segment import Word
+from vnner.pipeline.inputs import InputBuilder, split_words_at
+from vnner.pipeline.segment import Word
 
 
 def test_split_words_at_gold_boundaries():
@@ -38,14 +38,14 @@ def test_boundaries_are_mapped_through_the_view(tmp_path):
 
 
 def test_word_strings_are_what_the_tokenizer_sees():
-    from vnner.inputs import word_strings
+    from vnner.pipeline.inputs import word_strings
 
     assert list(word_strings("Bí thư Tỉnh ủy Nghệ An.")) == ["Bí_thư", "Tỉnh_uỷ", "Nghệ_An", "."]
     assert list(word_strings("Bí thư.", units="syllables")) == ["Bí", "thư", "."]
 
 
 def test_one_segmentation_tags_several_span_sets():
-    from vnner.inputs import syllable_spans, syllable_tags, tag_syllables
+    from vnner.pipeline.inputs import syllable_spans, syllable_tags, tag_syllables
 
     text = "Bí thư Tỉnh uỷ."
     sylls = syllable_spans(text)

@@ -150,7 +150,7 @@ def test_long_article_streams_in_bounded_chunks(b_person, monkeypatch):
     (The 1 MB figure itself is measured by training/bench/bench_predict.py, not by a timed test.)
     """
     import vnner.model as m
-    from vnner.segment import segment
+    from vnner.pipeline.segment import segment
 
     monkeypatch.setattr(m.inputs, "CHUNK_WORDS", 64)
     monkeypatch.setattr(m, "PENDING_WINDOWS", 4)

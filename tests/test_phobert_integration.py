@@ -39,7 +39,7 @@ def phobert_dir(tmp_path_factory):
 
 def test_real_phobert_checkpoint_predicts_on_a_long_article(phobert_dir):
     from vnner import load_model
-    from vnner.inputs import InputBuilder
+    from vnner.pipeline.inputs import InputBuilder
 
     model = load_model(str(phobert_dir), device="cpu")
     assert type(model.tokenizer).__name__ == "PhobertTokenizer"

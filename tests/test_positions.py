@@ -4,7 +4,7 @@ import re
 
 import pytest
 
-from vnner.decode import Entity
+from vnner.pipeline.decode import Entity
 from vnner.positions import PositionHeld, link_positions, positions_held
 
 LABELS = {"PER": "PERSON", "POS": "POSITION", "ORG": "ORGANIZATION", "DATE": "DATE", "QTY": "QUANTITY"}

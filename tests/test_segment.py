@@ -5,7 +5,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from vnner.segment import iter_sentences, segment, sentence_spans, tokenize
+from vnner.pipeline.segment import iter_sentences, segment, sentence_spans, tokenize
 
 TEXT = ("Đồng chí Thái Thanh Quý, Uỷ viên Ban Chấp hành Trung ương Đảng, Bí thư Tỉnh uỷ Nghệ An. "
         "Sáng 2/3, TP. Vinh kết nạp 152 đảng viên mới.\n\nẢnh: V.Nỷ")
@@ -52,7 +52,7 @@ def test_segmentation_skips_underthesea_init_and_leaves_it_importable():
     import sys
 
     code = (
-        "import sys; from vnner import segment; "
+        "import sys; from vnner.pipeline import segment; "
         "n = sum(len(s.words) for s in segment.iter_sentences('Bí thư Tỉnh uỷ Nghệ An dự họp. Tốt.')); "
         "heavy = [m for m in ('torch', 'transformers', 'underthesea') if m in sys.modules]; "
         "import underthesea; "
@@ -77,7 +77,7 @@ SAMPLES = [
 
 
 def _original_tokens(text):
-    from vnner.segment import _underthesea
+    from vnner.pipeline.segment import _underthesea
 
     rt = _underthesea()["pipeline.word_tokenize.regex_tokenize"]
     pattern = re.compile("(" + "|".join(rt.regex_patterns) + ")", re.VERBOSE | re.UNICODE)
@@ -119,7 +119,7 @@ def test_long_runs_keep_the_tokens_of_the_rest_of_the_sentence():
 def test_long_runs_without_spaces_are_cut_before_the_sentence_splitter():
     """underthesea's splitter scans back over a run from each full stop (quadratic): runs of 64+ non-space
     characters become sentences of at most TOKEN_WINDOW characters, the rest of the line splits as usual."""
-    from vnner.segment import TOKEN_WINDOW, sentence_spans
+    from vnner.pipeline.segment import TOKEN_WINDOW, sentence_spans
 
     text = "Bí thư Tỉnh uỷ phát biểu. Ông nói: " + "a." * 500 + " Hội nghị bế mạc."
     spans = list(sentence_spans(text))

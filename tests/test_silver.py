@@ -71,7 +71,7 @@ def test_soft_targets_reach_the_student_rows(tmp_path):
     from training.corpus.dataset import load_gold_dataset
     from training.modeling.features import SoftTargets, build_features
     from vnner import load_model
-    from vnner.inputs import InputBuilder
+    from vnner.pipeline.inputs import InputBuilder
 
     corpus, teacher, out = run_silver_with_a_tagger(tmp_path, "--soft")
     npz = np.load(tmp_path / "silver.soft.npz")

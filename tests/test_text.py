@@ -3,7 +3,7 @@ import unicodedata
 from hypothesis import given
 from hypothesis import strategies as st
 
-from vnner.text import normalize
+from vnner.pipeline.text import normalize
 
 
 def test_ascii_and_nfc_text_is_its_own_view():
@@ -105,7 +105,7 @@ def test_map_is_monotone_and_clusters_are_whole(original):
 def test_long_text_is_composed_block_by_block_with_the_same_map(monkeypatch):
     """Blocks (cut before ASCII spaces) give the view and map that one pass over the whole text gives,
     and the map stays a few segments when little of a long text is decomposed."""
-    from vnner import text as text_module
+    from vnner.pipeline import text as text_module
 
     words = ["Tỉnh", unicodedata.normalize("NFD", "ủy"), "T\u0958rung", "x\u0301\u0323", "\u1100\u1161",
              "Nghệ\nAn", "\u0301", "hoà"] + ["Hà Nội"] * 40

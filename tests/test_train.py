@@ -126,7 +126,7 @@ def test_distillation_from_a_teacher_on_syllables(tiny_project, tmp_path):
     from training.modeling.build_tokenizer import corpus_texts, train_tokenizer
     from training.modeling.config import load_config
     from training.train import Collator, train, vnner_trainer
-    from vnner.inputs import InputBuilder
+    from vnner.pipeline.inputs import InputBuilder
 
     root, corpus = tiny_project
     tokenizer = train_tokenizer(corpus_texts(str(corpus), None), vocab_size=200, min_frequency=1)
@@ -282,7 +282,7 @@ def test_phobert_recipe_with_syllable_slots_finds_an_edge_inside_a_segmented_wor
     from training.modeling.config import load_config
     from training.train import train
     from vnner import load_model
-    from vnner.inputs import word_spans
+    from vnner.pipeline.inputs import word_spans
 
     text = "Ông Hùng, Trưởng đoàn đại biểu Quốc hội tỉnh phát biểu."
     cut = text.index("đoàn")

@@ -1,7 +1,7 @@
 from hypothesis import given
 from hypothesis import strategies as st
 
-from vnner.windows import make_windows
+from vnner.pipeline.windows import make_windows
 
 
 def _pieces(lengths):

@@ -184,7 +184,7 @@ def corpus_piece_ids(tokenizer, texts, batch: int = 256) -> set[int]:
     """
     from tqdm import tqdm
 
-    from vnner.text import normalize
+    from vnner.pipeline.text import normalize
 
     used: set[int] = set()
     buffer: list[str] = []

@@ -184,7 +184,7 @@ def cmd_stats(args: argparse.Namespace) -> int:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    from vnner.inputs import syllable_tags
+    from vnner.pipeline.inputs import syllable_tags
 
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)

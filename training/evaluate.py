@@ -92,9 +92,9 @@ def underthesea_spans(text: str) -> list[tuple[int, int, str]]:
     """underthesea's ``ner`` with its words aligned back to ``text`` (it rewrites tone marks)."""
     from underthesea import ner
 
-    from vnner.decode import bio_spans
-    from vnner.segment import sentence_spans
-    from vnner.text import normalize
+    from vnner.pipeline.decode import bio_spans
+    from vnner.pipeline.segment import sentence_spans
+    from vnner.pipeline.text import normalize
 
     mapping = {"PER": "PERSON", "ORG": "ORGANIZATION"}
     view = normalize(text)
@@ -132,7 +132,7 @@ def run_system(system: str, path: str, docs_file: Path, warmup: int) -> dict:
 def seqeval_scores(docs: list[dict], predictions: list[list]) -> dict:
     import evaluate
 
-    from vnner.inputs import syllable_spans, tag_syllables
+    from vnner.pipeline.inputs import syllable_spans, tag_syllables
 
     refs, hyps = [], []
     for doc, pred in zip(docs, predictions):

@@ -8,7 +8,7 @@ Data files may be in any format ``vnner.formats`` reads (the project's stand-off
 files, inline JSONL, CoNLL, Label Studio, Doccano, words+tags); the labels come
 from the data or the config's ``labels:``.
 
-Inputs go through vnner's own pipeline (``vnner.inputs``), so PhoBERT's slow
+Inputs go through vnner's own pipeline (``vnner.pipeline.inputs``), so PhoBERT's slow
 tokenizer works and training sees exactly what inference will see.  Runs on
 CPU or GPU unchanged, and under ``accelerate launch`` / ``torchrun`` for
 several GPUs (``transformers.Trainer`` handles the distribution).
@@ -305,8 +305,8 @@ def _train(config: Config, scratch: Path) -> dict:
 
     from training.corpus.dataset import to_dataset
     from training.modeling.model_card import write_model_card
-    from vnner.inputs import InputBuilder
     from vnner.model import max_input_length
+    from vnner.pipeline.inputs import InputBuilder
 
     t0 = time.time()
     set_seed(config.training.seed)

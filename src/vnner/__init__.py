@@ -10,9 +10,9 @@ from __future__ import annotations
 import os
 from collections.abc import Sequence
 
-from vnner.decode import Entity
 from vnner.html import render_html
 from vnner.model import DEFAULT_MODEL_DIR, ModelError, NerModel
+from vnner.pipeline.decode import Entity
 from vnner.positions import PositionHeld, positions_held
 
 __all__ = ["Entity", "ModelError", "NerModel", "PositionHeld", "load_model", "positions_held", "predict",

@@ -17,8 +17,8 @@ from pathlib import Path
 
 import numpy as np
 
-from vnner.decode import bio_spans
-from vnner.inputs import syllable_tokens, tag_syllables
+from vnner.pipeline.decode import bio_spans
+from vnner.pipeline.inputs import syllable_tokens, tag_syllables
 
 CRF_FILE = "crf.crfsuite"
 

@@ -24,7 +24,7 @@ def score(docs: Sequence[Document], predicted: Sequence[Sequence[tuple[int, int,
           labels: Sequence[str] | None = None) -> dict:
     """``{"strict": {label: P/R/F1...}, "partial": {...}, "errors": {label: {class: n}},
     "segmentation_bound": {recall, support, found}, "labels": [...]}`` for predictions of ``docs``."""
-    from vnner.inputs import word_spans
+    from vnner.pipeline.inputs import word_spans
 
     labels = list(labels) if labels is not None else labels_of(docs)
     gold = gold_spans(docs)
@@ -48,7 +48,7 @@ def evaluate_model(model, docs: Sequence[Document], *, batch_size: int = 32, pro
 
 
 def _entities(text: str, spans) -> list:
-    from vnner.decode import Entity
+    from vnner.pipeline.decode import Entity
 
     return [Entity(text[s:e], label, s, e, 1.0) for s, e, label in spans]
 

@@ -1,6 +1,6 @@
 """Stage 5: the model, its loading checks, and ``NerModel.predict`` (the whole pipeline).
 
-Documents arrive as chunks of whole sentences (:mod:`vnner.inputs`), so memory
+Documents arrive as chunks of whole sentences (:mod:`vnner.pipeline.inputs`), so memory
 stays bounded however long an article is; windows from many chunks and
 documents are batched together, sorted by length to minimise padding.
 
@@ -19,10 +19,10 @@ from pathlib import Path
 
 import numpy as np
 
-from vnner import inputs
-from vnner.decode import Entity, bio_spans, mix, resolve_overlaps, viterbi
-from vnner.inputs import Chunk, InputBuilder
 from vnner.onnx_model import ONNX_FILE, OnnxTokenClassifier, OnnxTokenizer
+from vnner.pipeline import inputs
+from vnner.pipeline.decode import Entity, bio_spans, mix, resolve_overlaps, viterbi
+from vnner.pipeline.inputs import Chunk, InputBuilder
 
 DEFAULT_MODEL_DIR = Path(__file__).parent / "default_model"
 # Windows gathered (across chunks and documents) before running the model.
@@ -87,7 +87,7 @@ class NerModel:
                  crf=None) -> None:
         config = model.config
         self.source = source
-        # Label resolution: 1 slot = one label per word; S slots = one per syllable (see vnner.inputs).
+        # Label resolution: 1 slot = one label per word; S slots = one per syllable (see vnner.pipeline.inputs).
         self.slots = getattr(config, "vnner_syllable_slots", 1)
         self.labels = check_labels(config.id2label, source, self.slots)
         # For a syllable past the last slot: B-X's probability moves to I-X (it continues, never starts).

@@ -6,7 +6,7 @@ between), as the shared guideline's section "Positions held" defines it.
 
 :func:`link_positions` works on the entities of one document (gold ones, or a
 model's) with rules over the entity sequence and the punctuation between them,
-inside one sentence at a time (:func:`vnner.segment.sentence_spans`, with a line
+inside one sentence at a time (:func:`vnner.pipeline.segment.sentence_spans`, with a line
 broken after ``TP.`` joined back, hard case 35):
 
 - a *title* is a POSITION with the ORGANIZATION that directly follows it;
@@ -29,7 +29,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from vnner.decode import Entity
+from vnner.pipeline.decode import Entity
 
 __all__ = ["PositionHeld", "link_positions", "positions_held", "sentence_bounds"]
 
@@ -50,9 +50,9 @@ _TP_BREAK = re.compile(r"(?:\bTP|\bTp|\btp)\.\s*$")
 
 
 def sentence_bounds(text: str) -> list[tuple[int, int]]:
-    """Sentence spans of ``text`` (vnner.segment's splitter); a line broken right after ``TP.``
+    """Sentence spans of ``text`` (vnner.pipeline.segment's splitter); a line broken right after ``TP.``
     continues on the next line (hard case 35)."""
-    from vnner.segment import sentence_spans
+    from vnner.pipeline.segment import sentence_spans
 
     spans: list[list[int]] = []
     for start, end in sentence_spans(text):

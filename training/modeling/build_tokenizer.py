@@ -18,7 +18,7 @@ from pathlib import Path
 from tqdm.auto import tqdm
 
 from vnner.formats.standoff import iter_corpus, materialize
-from vnner.inputs import word_strings
+from vnner.pipeline.inputs import word_strings
 
 SPECIALS = ["<s>", "<pad>", "</s>", "<unk>", "<mask>"]
 

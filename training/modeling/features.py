@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from vnner.inputs import Chunk, InputBuilder
+from vnner.pipeline.inputs import Chunk, InputBuilder
 
 IGNORE = -100
 

@@ -11,7 +11,7 @@
 
 Corpora: ``.jsonl``/``.jsonl.xz`` of ``{"id", "text"}`` (``--seg`` for VietNews
 ``.seg`` text, which is materialised first) or a folder of ``.txt`` files.  Text becomes model
-windows exactly as at inference (``vnner.inputs``); the encoded windows are
+windows exactly as at inference (``vnner.pipeline.inputs``); the encoded windows are
 cached next to the output.  Checkpoints are saved every ``--save-steps`` and a
 rerun with the same ``--out`` resumes from the last one.
 """
@@ -66,7 +66,7 @@ def iter_texts(source: str | Path, max_docs: int | None = None, exclude: set[str
 def encode_corpus(texts, tokenizer, *, max_length: int) -> list[list[int]]:
     from tqdm.auto import tqdm
 
-    from vnner.inputs import InputBuilder
+    from vnner.pipeline.inputs import InputBuilder
 
     builder = InputBuilder(tokenizer, units="words", max_length=max_length)
     rows = []

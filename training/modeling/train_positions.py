@@ -22,7 +22,7 @@ OUT = ROOT / "src" / "vnner" / "positions_weights.json"
 
 def examples(docs):
     """``(features, label)`` for every candidate pair of the documents that carry relations."""
-    from vnner.decode import Entity
+    from vnner.pipeline.decode import Entity
     from vnner.positions import _candidates, _sentences, pair_features
 
     X, y = [], []

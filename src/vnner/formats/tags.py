@@ -84,7 +84,7 @@ def token_sentences(doc: Document) -> list[list[tuple[int, int, str]]]:
     where the splitter ends a sentence after ``T.B.``) is joined to the one before, so a file's
     sentence breaks never cut an entity in two.  An entity edge inside a token is warned about.
     """
-    from vnner.inputs import syllable_tags
+    from vnner.pipeline.inputs import syllable_tags
 
     sentences, bad = syllable_tags(doc.text, [(s.start, s.end, s.label) for s in doc.entities])
     if bad:

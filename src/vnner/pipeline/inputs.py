@@ -9,10 +9,10 @@ from __future__ import annotations
 from collections.abc import Collection, Iterator
 from dataclasses import dataclass, field
 
-from vnner.align import SubwordEncoder, word_text
-from vnner.segment import Sentence, Word, iter_sentences
-from vnner.text import TextView, normalize
-from vnner.windows import Window, make_windows
+from vnner.pipeline.align import SubwordEncoder, word_text
+from vnner.pipeline.segment import Sentence, Word, iter_sentences
+from vnner.pipeline.text import TextView, normalize
+from vnner.pipeline.windows import Window, make_windows
 
 # Words per chunk: a document is processed this many words (whole sentences) at a time,
 # which bounds memory however long the article is.

@@ -1,13 +1,13 @@
 """Stage 6: per-unit tag probabilities to entities with character spans.
 
-A unit is a word, or a syllable for a syllable-resolution model (:mod:`vnner.inputs`).
+A unit is a word, or a syllable for a syllable-resolution model (:mod:`vnner.pipeline.inputs`).
 The tags are chosen by constrained decoding (:func:`viterbi`): the most probable
 tag sequence of each sentence in which every ``I-X`` continues an ``X``, so an
 entity's edges are decided jointly rather than unit by unit.  :func:`bio_spans`
 still reads any tag sequence leniently (an ``I-X`` that does not continue an ``X``
 starts one), and no entity runs across a sentence boundary.
 
-Word spans map back to the caller's string through :mod:`vnner.text`, which snaps
+Word spans map back to the caller's string through :mod:`vnner.pipeline.text`, which snaps
 them outward to whole characters of the original.  Where NFC expands one original
 character into several (U+0958, U+FB1D) or composes a cluster only in part, two
 neighbouring words can map onto the same original characters, and so can their

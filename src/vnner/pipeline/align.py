@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections import OrderedDict
 from collections.abc import Sequence
 
-from vnner.segment import Word
+from vnner.pipeline.segment import Word
 
 # Pieces kept per word.  Only the first piece carries the word's label; a "word"
 # longer than this is a URL or garbage, and its tail pieces only waste window space.

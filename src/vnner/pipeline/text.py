@@ -31,7 +31,7 @@ marks after it form the next one), so no span snaps outward onto whitespace.
 The map is therefore non-decreasing, and a view span maps to an original span
 that contains it, snapped outward to whole clusters.  Two view spans that are
 disjoint but share an expanded cluster can map to overlapping original spans;
-:func:`vnner.decode.resolve_overlaps` settles that for entities.
+:func:`vnner.pipeline.decode.resolve_overlaps` settles that for entities.
 """
 
 from __future__ import annotations
