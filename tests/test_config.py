@@ -67,3 +67,9 @@ def test_crf_keys_take_a_weight_or_auto(tmp_path):
         load_config(write(tmp_path, "crf_weight: 1.5\n"), check_paths=False)
     with pytest.raises(ConfigError, match="'crf' must be one of .*got 'mine'"):
         load_config(write(tmp_path, "crf: mine\n"), check_paths=False)
+
+
+def test_noise_share_is_checked(tmp_path):
+    assert load_config(write(tmp_path, "data:\n  noise: 0.5\n"), check_paths=False).data.noise == 0.5
+    with pytest.raises(ConfigError, match="'data.noise' must be in \\[0, 1\\], got 2.0"):
+        load_config(write(tmp_path, "data:\n  noise: 2\n"), check_paths=False)

@@ -263,11 +263,16 @@ def load_data(config: Config):
     dev_docs = read_split(d.dev, d.corpus, d.format, labels) if d.dev else []
     if not d.dev and d.dev_fraction:
         train_docs, dev_docs = split_off_dev(train_docs, d.dev_fraction, config.training.seed)
+    if d.noise:
+        from training.corpus.noise import noisy
+
+        train_docs = noisy(train_docs, d.noise, config.training.seed)
     extra = [doc for path in d.extra_train for doc in read_split(path, d.corpus, None, labels)]
     labels = labels or labels_of(train_docs + dev_docs + extra)
     if not labels:
         raise ConfigError(f"no entity in {d.train}: nothing to learn")
-    sources = {"train": {"files": [d.train], "documents": len(train_docs)},
+    sources = {"train": {"files": [d.train], "documents": len(train_docs),
+                         "with_noise": sum(doc.id.endswith("#noise") for doc in train_docs)},
                "dev": {"files": [d.dev] if d.dev else [], "documents": len(dev_docs),
                        "held_out_fraction": d.dev_fraction if not d.dev else None}}
     if extra:

@@ -37,6 +37,9 @@ class DataConfig:
     corpus: str | None = None
     extra_train: list[str] = field(default_factory=list)  # e.g. silver articles (training/corpus/silver.py)
     soft_targets: list[str] = field(default_factory=list)  # teacher distributions (silver.py --soft)
+    # Share of the train file's documents replaced by a copy with web-scraping noise inserted
+    # (menus, metadata, photo credits, bylines: training/corpus/noise.py), seeded by training.seed.
+    noise: float = 0.0
 
 
 @dataclass
@@ -190,6 +193,8 @@ def load_config(path: str | Path | None, overrides: list[str] = (), *, check_pat
         raise ConfigError(f"config key 'syllable_slots' must be at least 1, got {config.syllable_slots}")
     if config.init == "scratch" and not config.tokenizer:
         raise ConfigError("config key 'tokenizer' is required with init: scratch (a tokenizer directory)")
+    if not 0.0 <= config.data.noise <= 1.0:
+        raise ConfigError(f"config key 'data.noise' must be in [0, 1], got {config.data.noise}")
     if not 0.0 <= config.data.dev_fraction < 1.0:
         raise ConfigError(f"config key 'data.dev_fraction' must be in [0, 1), got {config.data.dev_fraction}")
     if config.data.format is not None:

@@ -21,7 +21,8 @@ def data_section(sources: dict, labels: list[str]) -> list[str]:
         files = ", ".join(f"`{f}`" for f in info["files"]) or (
             f"{info['held_out_fraction']:.0%} of train, held out" if info.get("held_out_fraction") else "none")
         counts = info.get("entities", {})
-        rows.append(f"| {part} | {files} | {info['documents']} | " + " | ".join(str(counts.get(lab, 0))
+        docs = f"{info['documents']}" + (f" ({info['with_noise']} with noise)" if info.get("with_noise") else "")
+        rows.append(f"| {part} | {files} | {docs} | " + " | ".join(str(counts.get(lab, 0))
                                                                             for lab in labels) + " |")
     return rows
 
