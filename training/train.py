@@ -193,8 +193,9 @@ def source_crf(name: str, tags: list[str]) -> tuple[Path | None, float, str]:
     path = folder / CRF_FILE
     if not path.is_file():
         return None, 0.0, f"{name} has no {CRF_FILE}"
-    if CrfTagger(path).known != set(tags):
-        return None, 0.0, f"the CRF of {name} tags {sorted(CrfTagger(path).known)}, this run {sorted(tags)}"
+    known = CrfTagger(path).known
+    if known != set(tags):
+        return None, 0.0, f"the CRF of {name} tags {sorted(known)}, this run {sorted(tags)}"
     raw = json.loads((folder / "config.json").read_text(encoding="utf-8")) if (folder / "config.json").is_file() else {}
     return path, float(raw.get("vnner_crf_weight", 0.5)), ""
 
@@ -330,8 +331,10 @@ def _train(config: Config, scratch: Path) -> dict:
     tokenizer = AutoTokenizer.from_pretrained(config.tokenizer or config.model_name_or_path)
     tags = tag_order(config.model_name_or_path, entity_labels) if config.init == "pretrained" else bio_labels(
         entity_labels)
-    if config.crf == "source" and config.crf_weight != 0 and source_crf(named[0], tags)[0] is None:
-        raise ConfigError(f"config key 'crf' is 'source', but {source_crf(named[0], tags)[2]}")  # before training
+    if config.crf == "source" and config.crf_weight != 0:  # checked before training, not after it
+        path, _, why = source_crf(named[0], tags)
+        if path is None:
+            raise ConfigError(f"config key 'crf' is 'source', but {why}")
     model = build_model(config, tokenizer, tags)
     config.model_name_or_path, config.tokenizer = named  # the saved config and card name what the user named
     max_length = config.max_length or max_input_length(model.config, tokenizer)

@@ -76,24 +76,18 @@ def add_noise(doc: Document, rng: random.Random, *, pieces: int = 3) -> Document
         sep = "\n" if at == len(text) or byline or rng.random() < 0.5 else " "
         inserts.append((at, sep + piece + (" " if at < len(text) else ""), None if person is None else
                         (person[0] + len(sep), person[1] + len(sep))))
-    out, shift, spans, last = [], 0, [], 0
-    pending = sorted(doc.entities, key=lambda s: s.start)
-    k = 0
-    for at, piece, person in inserts:
-        out.append(text[last:at])
-        while k < len(pending) and pending[k].start < at:
-            spans.append(Span(pending[k].start + shift, pending[k].end + shift, pending[k].label))
-            k += 1
-        base = at + shift
-        out.append(piece)
-        if person is not None:
-            spans.append(Span(base + person[0], base + person[1], "PERSON"))
-        shift += len(piece)
-        last = at
-    out.append(text[last:])
-    spans.extend(Span(s.start + shift, s.end + shift, s.label) for s in pending[k:])
-    return Document(f"{doc.id}#noise", "".join(out), sorted(spans, key=lambda s: s.start), None)
+    def before(pos: int, *, end: bool = False) -> int:
+        """Characters inserted ahead of ``pos`` (a piece at an entity's end goes after the entity)."""
+        return sum(len(piece) for at, piece, _ in inserts if at < pos or (at == pos and not end))
 
+    cuts = [0] + [at for at, _, _ in inserts]
+    new_text = "".join(text[a:b] + piece for a, b, (_, piece, _) in zip(cuts, cuts[1:], inserts))
+    spans = [Span(s.start + before(s.start), s.end + before(s.end, end=True), s.label) for s in doc.entities]
+    for at, _, person in inserts:
+        if person is not None:  # the piece starts where its insertion point moved to
+            base = at + before(at, end=True)
+            spans.append(Span(base + person[0], base + person[1], "PERSON"))
+    return Document(f"{doc.id}#noise", new_text, sorted(spans, key=lambda s: s.start), None)
 
 def noisy(docs: Sequence[Document], rate: float, seed: int) -> list[Document]:
     """Each document replaced by a noisy copy with probability ``rate`` (seeded, so runs repeat)."""
