@@ -94,6 +94,36 @@ def test_no_link_across_sentences(method):
                    method) == set()
 
 
+def test_title_given_to_a_list_of_persons():
+    got = triples("Hội đồng miễn nhiệm chức [Phó Chủ tịch|POS] [HĐND tỉnh|ORG] đối với bà [Nguyễn Thị Hồng|PER], "
+                  "ông [Hứa Ngọc Thuận|PER] và ông [Nguyễn Hữu Tín|PER] để nghỉ hưu.")
+    assert got == {(p, "Phó Chủ tịch", "HĐND tỉnh", False) for p in ("Nguyễn Thị Hồng", "Hứa Ngọc Thuận",
+                                                                          "Nguyễn Hữu Tín")}
+    assert triples("Hai ông [Hứa Kỳ Lượng|PER] và [Trương Hựu Hiệp|PER] giữ chức [Phó Chủ tịch|POS] "
+                   "[Ủy ban Quân sự Trung ương|ORG].") == {
+        ("Hứa Kỳ Lượng", "Phó Chủ tịch", "Ủy ban Quân sự Trung ương", False),
+        ("Trương Hựu Hiệp", "Phó Chủ tịch", "Ủy ban Quân sự Trung ương", False)}
+
+
+def test_title_given_to_list_items_with_their_own_titles():
+    got = triples("Phó Thủ tướng trao quyết định phê chuẩn chức danh [Ủy viên|POS] [UBND thành phố|ORG] đối với "
+                  "ông [Võ Văn Hoan|PER] - [Chánh Văn phòng|POS] [UBND thành phố|ORG]; ông [Sử Ngọc Anh|PER] - "
+                  "[Giám đốc|POS] [Sở Kế hoạch và Đầu tư|ORG] và bà [Phan Thị Thắng|PER] - [Giám đốc|POS] "
+                  "[Sở Tài chính|ORG].")
+    shared = {(p, "Ủy viên", "UBND thành phố", False) for p in ("Võ Văn Hoan", "Sử Ngọc Anh", "Phan Thị Thắng")}
+    own = {("Võ Văn Hoan", "Chánh Văn phòng", "UBND thành phố", False),
+           ("Sử Ngọc Anh", "Giám đốc", "Sở Kế hoạch và Đầu tư", False),
+           ("Phan Thị Thắng", "Giám đốc", "Sở Tài chính", False)}
+    assert got == shared | own  # and no person's own title handed on to the next item
+
+
+def test_apposed_titles_do_not_spread_to_a_second_person():
+    got = triples("[Bí thư|POS] [Tỉnh ủy|ORG] [Nguyễn Văn An|PER], ông [Lê Văn Bình|PER] và ông [Trần Văn Cư|PER] "
+                  "dự lễ khánh thành.")
+    assert ("Nguyễn Văn An", "Bí thư", "Tỉnh ủy", False) in got
+    assert all(p == "Nguyễn Văn An" for p, *_ in got)
+
+
 def test_nothing_without_person_or_title():
     assert link_positions("", []) == []
     text, ents = marked("[Bí thư|POS] [Tỉnh ủy|ORG] phát biểu.")

@@ -88,6 +88,14 @@ _PREDICATE = re.compile(
     r"nguyên|cựu|tân)(?:\s+\S+){0,6}\s*$",
     re.IGNORECASE)
 _STOP = re.compile(r"[;.!?]|\bvà\b|\bcùng\b|\bvới\b|\bcủa\b|\bthay\b", re.IGNORECASE)
+# between persons of one list (``A, B và C``), and after a list item's own titles (``A - T1 O1; B``)
+_COORD = re.compile(rf"^{_SP}(?:,|và|;|,{_SP}và)?{_SP}(?:{_HONORIFIC}\s+){{0,2}}$", re.IGNORECASE)
+_ITEM_END = re.compile(rf"^{_SP}(?:\)|\.)?{_SP}(?:,|và|;|,{_SP}và|;{_SP}và){_SP}(?:{_HONORIFIC}\s+){{0,2}}$",
+                       re.IGNORECASE)
+_APPOS = re.compile(rf"^{_SP}(?:[,\-–—(:]{_SP})+$")
+_PLURAL = re.compile(r"(?:^|\s)(?:các|những|hai|ba|bốn|năm)\s+$", re.IGNORECASE)
+# between a title and the list of persons it is given to (``chức T đối với ông A - T1; ông B - T2``)
+_LIST_INTRO = re.compile(r"đối với|(?:^|\s)với|gồm|:|(?:^|\s)là|(?:^|\s)cho", re.IGNORECASE)
 
 
 @dataclass
@@ -193,6 +201,13 @@ def _words(text: str, lo: int, hi: int, ents: list[Entity]) -> list[str]:
     return out
 
 
+# first syllables of verbs whose subject is the title itself ("Thủ tướng ký / quyết định / bổ nhiệm ...")
+_AGENT_VERBS = frozenset({
+    "ký", "quyết", "bổ", "phê", "trao", "giao", "chỉ", "yêu", "cách", "kỷ", "đề", "nhấn", "cho", "phát", "chủ",
+    "tặng", "gửi", "thăm", "tiếp", "làm", "khen", "đã", "vừa", "sẽ", "có", "đánh", "kết", "điều", "miễn", "công",
+    "thay", "ra", "mời", "dự", "trình", "báo", "đọc", "nói"})
+
+
 def pair_features(text: str, ents: list[Entity], nodes: list, p: int, t: int, rule: bool) -> dict[str, float]:
     """Features of the pair (``nodes[p]`` a PERSON, ``nodes[t]`` a title) inside one sentence."""
     person, title = nodes[p], nodes[t]
@@ -228,6 +243,11 @@ def pair_features(text: str, ents: list[Entity], nodes: list, p: int, t: int, ru
         f[f"{d}:bt1=" + before_t[-1]] = 1.0
     if after_p:
         f[f"{d}:ap1=" + after_p[0]] = 1.0
+    # a bare title acting on someone ("Thủ tướng ký quyết định ... ông A", "A được Thủ tướng bổ nhiệm")
+    if title.organization is None and after_t and after_t[0] in _AGENT_VERBS:
+        f[f"{d}:agent"] = 1.0
+    if before_t and before_t[-1] in ("được", "bị", "do", "của"):
+        f[f"{d}:passive_t={before_t[-1]}"] = 1.0
     # nearest on its side
     f[f"{d}:adjacent={len(between) == 0}"] = 1.0
     f[f"org={title.organization is not None}"] = 1.0
@@ -281,7 +301,8 @@ def _score(features: dict[str, float], weights: dict[str, float], bias: float) -
     return 1.0 / (1.0 + math.exp(-max(-50.0, min(50.0, z))))
 
 
-THRESHOLD = 0.5
+THRESHOLD = 0.4  # chosen on 5-fold CV of train and on dev (training.modeling.train_positions)
+COORD_THRESHOLD = 0.05  # a person listed with the chosen one needs at least this for the same title
 
 
 WEIGHTS_FILE = Path(__file__).with_name("positions_weights.json")
@@ -294,31 +315,91 @@ def _learned_weights() -> tuple[dict[str, float], float]:
     return data["weights"], data["bias"]
 
 
-def link_positions(text: str, entities: Sequence[Entity], *, method: str = "learned") -> list[PositionHeld]:
+def _next_item(text: str, nodes: list, q: int, step: int, items: bool) -> int | None:
+    """The person of the list item next to the person ``nodes[q]`` (``step`` ±1): only ``,``/``và``/``;``
+    and honorifics between, or the first person's own appositive titles (``ông A - T1 O1; ông B``)."""
+    if step > 0:
+        k = q + 1
+        if k < len(nodes) and not isinstance(nodes[k], Entity):
+            if not items or not _APPOS.match(text[nodes[q].end:nodes[k].start]):
+                return None
+            while k + 1 < len(nodes) and not isinstance(nodes[k + 1], Entity) \
+                    and _CHAIN.match(text[nodes[k].end:nodes[k + 1].start]):
+                k += 1
+            if k + 1 >= len(nodes) or not _ITEM_END.match(text[nodes[k].end:nodes[k + 1].start]):
+                return None
+            return k + 1
+        if k < len(nodes) and _COORD.match(text[nodes[q].end:nodes[k].start]):
+            return k
+        return None
+    k = q - 1
+    if k >= 0 and isinstance(nodes[k], Entity):
+        return k if _COORD.match(text[nodes[k].end:nodes[q].start]) else None
+    if k < 0 or not items or not _ITEM_END.match(text[nodes[k].end:nodes[q].start]):
+        return None
+    while k - 1 >= 0 and not isinstance(nodes[k - 1], Entity) and _CHAIN.match(text[nodes[k - 1].end:nodes[k].start]):
+        k -= 1
+    if k - 1 >= 0 and isinstance(nodes[k - 1], Entity) and _APPOS.match(text[nodes[k - 1].end:nodes[k].start]):
+        return k - 1
+    return None
+
+
+def _coordinated(text: str, nodes: list, p: int, t: int, probs: dict[int, float]) -> list[int]:
+    """``p`` and the persons listed with it, away from the title ``t``, whose own probability for the
+    same title passes :data:`COORD_THRESHOLD` (``chức T đối với bà A, B, C``, ``hai ông A và B giữ chức T``)."""
+    out = [p]
+    step = 1 if t < p else -1
+    gap = text[nodes[t].end:nodes[p].start] if step > 0 else text[nodes[p].end:nodes[t].start]
+    # a title in apposition names one person ("Bí thư Tỉnh ủy A, ông B"; "A, Bí thư ..."), unless plural
+    plural = step > 0 and _PLURAL.search(text[max(0, nodes[t].start - 12):nodes[t].start])
+    if (_FORWARD_TIGHT.match(gap) if step > 0 else _BACKWARD_PUNCT.match(gap)) and not plural:
+        return out
+    items = step > 0 and bool(_LIST_INTRO.search(gap))
+    q = p
+    while (n := _next_item(text, nodes, q, step, items)) is not None and probs.get(n, 0.0) >= COORD_THRESHOLD:
+        q = n
+        out.append(q)
+    return sorted(out)
+
+
+def _link_learned(text: str, ents: list[Entity], weights: dict[str, float], bias: float,
+                  threshold: float = THRESHOLD) -> list[PositionHeld]:
+    """The pair classifier on one sentence: each title takes its most probable person when that passes
+    ``threshold``; a title chained to a linked one (``A, T1, T2``; ``T1, T2 A``) shares its person; the
+    persons listed with the chosen one (:func:`_coordinated`) get the title too."""
+    nodes, pairs = _candidates(text, ents)
+    best: dict[int, tuple[float, int]] = {}
+    probs: dict[int, dict[int, float]] = {}
+    for p, t, rule in pairs:
+        prob = _score(pair_features(text, ents, nodes, p, t, rule), weights, bias)
+        probs.setdefault(t, {})[p] = prob
+        if prob >= threshold and (t not in best or prob > best[t][0]):
+            best[t] = (prob, p)
+    for order, step in ((range(1, len(nodes)), -1), (range(len(nodes) - 2, -1, -1), 1)):
+        for t in order:
+            if t in best or isinstance(nodes[t], Entity) or (t + step) not in best:
+                continue
+            p = best[t + step][1]
+            a, b = sorted((t, t + step))
+            if (p - (t + step)) * step > 0 and _CHAIN.match(text[nodes[a].end:nodes[b].start]):
+                best[t] = (probs.get(t, {}).get(p, 0.0), p)
+    return [PositionHeld(nodes[p], nodes[t].position, nodes[t].organization, _former(text, nodes, t))
+            for t in sorted(best) for p in _coordinated(text, nodes, best[t][1], t, probs.get(t, {}))]
+
+
+def link_positions(text: str, entities: Sequence[Entity], *, method: str = "learned",
+                   _weights: tuple[dict[str, float], float] | None = None) -> list[PositionHeld]:
     """Positions held that ``text`` states, from its ``entities`` (sorted or not), one record per title
     and person, in text order, never across sentences.  ``method="rules"`` uses the rules alone;
     ``"learned"`` (default) scores every person-title pair of a sentence with a logistic model
-    trained on the train split's relations (rules' verdict as a feature) and keeps, for each title,
-    the best person when its probability passes :data:`THRESHOLD`."""
+    trained on the train split's relations (rules' verdict as a feature), see :func:`_link_learned`.
+    ``_weights`` replaces the shipped weights (cross-validation in training)."""
     out: list[PositionHeld] = []
-    weights = bias = None
-    if method == "learned":
-        weights, bias = _learned_weights()
-    elif method != "rules":
+    if method not in ("learned", "rules"):
         raise ValueError(f"method must be 'learned' or 'rules', got {method!r}")
+    weights, bias = (_weights or _learned_weights()) if method == "learned" else (None, 0.0)
     for ents in _sentences(text, entities):
-        if weights is None:
-            out.extend(_link_sentence(text, ents))
-            continue
-        nodes, pairs = _candidates(text, ents)
-        best: dict[int, tuple[float, int]] = {}
-        for p, t, rule in pairs:
-            prob = _score(pair_features(text, ents, nodes, p, t, rule), weights, bias)
-            if prob >= THRESHOLD and (t not in best or prob > best[t][0]):
-                best[t] = (prob, p)
-        for t in sorted(best):
-            p = best[t][1]
-            out.append(PositionHeld(nodes[p], nodes[t].position, nodes[t].organization, _former(text, nodes, t)))
+        out.extend(_link_sentence(text, ents) if weights is None else _link_learned(text, ents, weights, bias))
     seen, unique = set(), []
     for r in out:
         key = (r.person, r.position, r.organization)
