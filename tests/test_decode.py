@@ -1,7 +1,7 @@
 from hypothesis import given
 from hypothesis import strategies as st
 
-from vnner.pipeline.decode import Entity, bio_spans, resolve_overlaps, split_tag
+from vnner.pipeline.decode import Entity, bio_spans, resolve_overlaps, split_tag, trim_edges
 
 
 def test_split_tag():
@@ -101,3 +101,14 @@ def test_viterbi_matches_brute_force_and_restarts_at_sentences():
     probs = _probs([[0, 0.9, 0.1, 0, 0], [0, 0.1, 0.9, 0, 0], [0, 0.3, 0.7, 0, 0]])
     assert [LABELS[i] for i in viterbi(probs, LABELS, {2})] == ["B-PERSON", "I-PERSON", "B-PERSON"]
     assert viterbi(_probs([]).reshape(0, 5), LABELS).tolist() == []
+
+
+def test_trim_edges_drops_dashes_and_commas_a_tagger_let_in():
+    text = "ông Bảo, Vụ trưởng Vụ Chính sách tiền tệ - Ngân hàng"
+    start = text.index("Vụ Chính")
+    end = text.index(" Ngân")
+    assert text[slice(*trim_edges(text, start, end))] == "Vụ Chính sách tiền tệ"
+    assert trim_edges(text, start, start + 2) == (start, start + 2)  # nothing to trim
+    dash = text.index("-")
+    a, b = trim_edges(text, dash - 1, dash + 2)  # " - " holds nothing else
+    assert a == b

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import numpy as np
 
-from vnner.pipeline.decode import bio_spans
+from vnner.pipeline.decode import bio_spans, trim_edges
 from vnner.pipeline.inputs import syllable_tokens, tag_syllables
 
 CRF_FILE = "crf.crfsuite"
@@ -114,5 +114,7 @@ class CrfTagger:
         for sent in syllable_tokens(text):
             tags = self.tagger.tag(sentence_features([tok for tok, _, _ in sent]))
             for a, b, label in bio_spans(tags):
-                out.append((sent[a][1], sent[b - 1][2], label))
+                start, end = trim_edges(text, sent[a][1], sent[b - 1][2])
+                if start < end:
+                    out.append((start, end, label))
         return out

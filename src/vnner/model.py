@@ -21,7 +21,7 @@ import numpy as np
 
 from vnner.onnx_model import ONNX_FILE, OnnxTokenClassifier, OnnxTokenizer
 from vnner.pipeline import inputs
-from vnner.pipeline.decode import Entity, bio_spans, mix, resolve_overlaps, viterbi
+from vnner.pipeline.decode import Entity, bio_spans, mix, resolve_overlaps, trim_edges, viterbi
 from vnner.pipeline.inputs import Chunk, InputBuilder
 
 DEFAULT_MODEL_DIR = Path(__file__).parent / "default_model"
@@ -260,8 +260,9 @@ class NerModel:
         tags = [self.labels[i] for i in best]
         entities = []
         for a, b, label in bio_spans(tags, chunk.sentence_starts):
-            start, end = chunk.original_span(a, b - 1)
-            entities.append(Entity(chunk.view.original[start:end], label, start, end, float(score[a:b].mean())))
+            start, end = trim_edges(chunk.view.original, *chunk.original_span(a, b - 1))
+            if start < end:
+                entities.append(Entity(chunk.view.original[start:end], label, start, end, float(score[a:b].mean())))
         return entities
 
     def unit_probabilities(self, texts: Sequence[str], *, batch_size: int = 32

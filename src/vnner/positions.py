@@ -248,8 +248,11 @@ def pair_features(text: str, ents: list[Entity], nodes: list, p: int, t: int, ru
         f[f"{d}:agent"] = 1.0
     if before_t and before_t[-1] in ("được", "bị", "do", "của"):
         f[f"{d}:passive_t={before_t[-1]}"] = 1.0
-    # nearest on its side
+    # nearest on its side; the title's own words (a lone "Thủ tướng" mostly names no one in the sentence)
     f[f"{d}:adjacent={len(between) == 0}"] = 1.0
+    head = " ".join(title.position.text.lower().split())
+    f[f"{d}:title={head}:org={title.organization is not None}:adjacent={len(between) == 0}"] = 1.0
+    f[f"title={head}"] = 1.0
     f[f"org={title.organization is not None}"] = 1.0
     return f
 
@@ -362,10 +365,9 @@ def _coordinated(text: str, nodes: list, p: int, t: int, probs: dict[int, float]
     return sorted(out)
 
 
-def _link_learned(text: str, ents: list[Entity], weights: dict[str, float], bias: float,
-                  threshold: float = THRESHOLD) -> list[PositionHeld]:
+def _link_learned(text: str, ents: list[Entity], weights: dict[str, float], bias: float) -> list[PositionHeld]:
     """The pair classifier on one sentence: each title takes its most probable person when that passes
-    ``threshold``; a title chained to a linked one (``A, T1, T2``; ``T1, T2 A``) shares its person; the
+    :data:`THRESHOLD`; a title chained to a linked one (``A, T1, T2``; ``T1, T2 A``) shares its person; the
     persons listed with the chosen one (:func:`_coordinated`) get the title too."""
     nodes, pairs = _candidates(text, ents)
     best: dict[int, tuple[float, int]] = {}
@@ -373,7 +375,7 @@ def _link_learned(text: str, ents: list[Entity], weights: dict[str, float], bias
     for p, t, rule in pairs:
         prob = _score(pair_features(text, ents, nodes, p, t, rule), weights, bias)
         probs.setdefault(t, {})[p] = prob
-        if prob >= threshold and (t not in best or prob > best[t][0]):
+        if prob >= THRESHOLD and (t not in best or prob > best[t][0]):
             best[t] = (prob, p)
     for order, step in ((range(1, len(nodes)), -1), (range(len(nodes) - 2, -1, -1), 1)):
         for t in order:

@@ -122,6 +122,20 @@ def bio_spans(tags: Sequence[str], sentence_starts: Collection[int] = frozenset(
     return spans
 
 
+_EDGE_PUNCT = " \t\n\u00a0-–—,;:"
+
+
+def trim_edges(text: str, start: int, end: int) -> tuple[int, int]:
+    """``(start, end)`` without the dashes, commas, colons, semicolons and spaces that a tagger let in at
+    either edge (``Vụ Chính sách tiền tệ -``): no entity of the guideline begins or ends with one.
+    An empty result (``start == end``) means the span held nothing else."""
+    while start < end and text[start] in _EDGE_PUNCT:
+        start += 1
+    while end > start and text[end - 1] in _EDGE_PUNCT:
+        end -= 1
+    return start, end
+
+
 def resolve_overlaps(entities: Sequence[Entity], text: str) -> list[Entity]:
     """Entities of ``text`` sorted by start, with overlaps settled deterministically.
 
