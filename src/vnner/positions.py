@@ -5,17 +5,26 @@ person, and to the ORGANIZATION span directly after the title (only spaces
 between), as the shared guideline's section "Positions held" defines it.
 
 :func:`link_positions` works on the entities of one document (gold ones, or a
-model's) with rules over the entity sequence and the punctuation between them,
-inside one sentence at a time (:func:`vnner.pipeline.segment.sentence_spans`, with a line
-broken after ``TP.`` joined back, hard case 35):
+model's), inside one sentence at a time (:func:`vnner.pipeline.segment.sentence_spans`,
+with a line broken after ``TP.`` joined back, hard case 35). A *title* is a POSITION
+with the ORGANIZATION that directly follows it.
 
-- a *title* is a POSITION with the ORGANIZATION that directly follows it;
-- titles joined by ``,`` ``-`` ``kiêm`` ``và`` (optionally under ``nguyên``/``cựu``) form a
-  *group*, attached as a whole: to the PERSON right after it (``Bí thư Tỉnh ủy [A]``,
+- **Rules** (``method="rules"``) over the entity sequence and the punctuation between:
+  titles joined by ``,`` ``-`` ``kiêm`` ``và`` (optionally under ``nguyên``/``cựu``) form a
+  *group*, attached as a whole to the PERSON right after it (``Bí thư Tỉnh ủy [A]``,
   ``... đối với ông [A]``), else to the PERSON before it when the words between are an
   apposition or a predicate (``[A], Bí thư ...``, ``[A] (nguyên ...``, ``[A] được bầu
-  giữ chức ...``, ``[A] là ...``); a list ``A, T1 O1; B, T2 O2`` gives each item its own;
+  giữ chức ...``, ``[A] là ...``); a list ``A, T1 O1; B, T2 O2`` gives each item its own.
+- **Learned** (default): a logistic model scores every person-title pair of a sentence
+  (:func:`pair_features`: the words between, around and of the title, counts of mentions
+  between, the rules' verdict); each title takes its most probable person above
+  :data:`THRESHOLD`, a title chained to a linked one shares its person, and the persons
+  listed with the chosen one (``chức [T] đối với bà [A], [B], [C]``; ``hai ông [A] và [B]
+  giữ chức [T]``; ``đối với ông [A] - [T1]; ông [B] - [T2]``) get the title too.
 - ``nguyên``/``cựu`` before a title marks it and the rest of its group ``former``.
+
+The features, thresholds and decoding were chosen on 5-fold cross-validation of the train
+split and on dev (``python -m training.modeling.train_positions --cv 5``).
 
 :func:`positions_held` runs the default (or a given) model and links its entities.
 """
