@@ -117,6 +117,15 @@ def test_title_given_to_list_items_with_their_own_titles():
     assert got == shared | own  # and no person's own title handed on to the next item
 
 
+def test_list_items_with_their_own_titles_before_the_shared_one():
+    got = triples("Các ông [Nguyễn Doãn Toản|PER] ([Giám đốc|POS] [Sở Tài chính|ORG]); [Ngô Văn Quý|PER] "
+                  "([Giám đốc|POS] [Sở Kế hoạch và Đầu tư|ORG]) được giới thiệu để vào vị trí [Phó chủ tịch|POS] "
+                  "thành phố.")
+    assert got == {("Nguyễn Doãn Toản", "Giám đốc", "Sở Tài chính", False),
+                   ("Ngô Văn Quý", "Giám đốc", "Sở Kế hoạch và Đầu tư", False),
+                   ("Nguyễn Doãn Toản", "Phó chủ tịch", None, False), ("Ngô Văn Quý", "Phó chủ tịch", None, False)}
+
+
 def test_apposed_titles_do_not_spread_to_a_second_person():
     got = triples("[Bí thư|POS] [Tỉnh ủy|ORG] [Nguyễn Văn An|PER], ông [Lê Văn Bình|PER] và ông [Trần Văn Cư|PER] "
                   "dự lễ khánh thành.")

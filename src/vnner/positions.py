@@ -20,7 +20,8 @@ with the ORGANIZATION that directly follows it.
   between, the rules' verdict); each title takes its most probable person above
   :data:`THRESHOLD`, a title chained to a linked one shares its person, and the persons
   listed with the chosen one (``chức [T] đối với bà [A], [B], [C]``; ``hai ông [A] và [B]
-  giữ chức [T]``; ``đối với ông [A] - [T1]; ông [B] - [T2]``) get the title too.
+  giữ chức [T]``; ``đối với ông [A] - [T1]; ông [B] - [T2]``; ``[A] ([T1]); [B] ([T2]) được giới thiệu
+  vào vị trí [T]``) get the title too.
 - ``nguyên``/``cựu`` before a title marks it and the rest of its group ``former``.
 
 The features, thresholds and decoding were chosen on 5-fold cross-validation of the train
@@ -366,7 +367,9 @@ def _coordinated(text: str, nodes: list, p: int, t: int, probs: dict[int, float]
     plural = step > 0 and _PLURAL.search(text[max(0, nodes[t].start - 12):nodes[t].start])
     if (_FORWARD_TIGHT.match(gap) if step > 0 else _BACKWARD_PUNCT.match(gap)) and not plural:
         return out
-    items = step > 0 and bool(_LIST_INTRO.search(gap))
+    # list items with their own titles share it only when the title is given to the list as a whole:
+    # "chức T đối với ông A - T1; ông B - T2", "A (T1); B (T2) được giới thiệu vào vị trí T"
+    items = bool(_LIST_INTRO.search(gap)) if step > 0 else bool(_PREDICATE.search(gap))
     q = p
     while (n := _next_item(text, nodes, q, step, items)) is not None and probs.get(n, 0.0) >= COORD_THRESHOLD:
         q = n
