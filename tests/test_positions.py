@@ -126,6 +126,15 @@ def test_list_items_with_their_own_titles_before_the_shared_one():
                    ("Nguyễn Doãn Toản", "Phó chủ tịch", None, False), ("Ngô Văn Quý", "Phó chủ tịch", None, False)}
 
 
+def test_list_items_with_a_parenthesis_of_their_own():
+    got = triples("HĐND đồng ý miễn nhiệm chức vụ [Phó chủ tịch|POS] thành phố đối với các ông [Vũ Hồng Khanh|PER] "
+                  "(vừa được bầu giữ chức [Chủ tịch|POS] [Uỷ ban Mặt trận Tổ quốc|ORG]), ông [Trần Xuân Việt|PER], "
+                  "[Lê Văn Hoạt|PER] và [Nguyễn Văn Nam|PER].")
+    assert {p for p, t, *_ in got if t == "Phó chủ tịch"} == {"Vũ Hồng Khanh", "Trần Xuân Việt", "Lê Văn Hoạt",
+                                                               "Nguyễn Văn Nam"}
+    assert ("Vũ Hồng Khanh", "Chủ tịch", "Uỷ ban Mặt trận Tổ quốc", False) in got
+
+
 def test_apposed_titles_do_not_spread_to_a_second_person():
     got = triples("[Bí thư|POS] [Tỉnh ủy|ORG] [Nguyễn Văn An|PER], ông [Lê Văn Bình|PER] và ông [Trần Văn Cư|PER] "
                   "dự lễ khánh thành.")

@@ -333,6 +333,15 @@ def _next_item(text: str, nodes: list, q: int, step: int, items: bool) -> int | 
     and honorifics between, or the first person's own appositive titles (``ông A - T1 O1; ông B``)."""
     if step > 0:
         k = q + 1
+        after = text[nodes[q].end:nodes[k].start] if k < len(nodes) else ""
+        if items and after.strip(" \t\u00a0").startswith("("):  # "ông A (anything), ông B"
+            close = text.find(")", nodes[q].end, nodes[q].end + 200)
+            while close >= 0 and k < len(nodes) and nodes[k].start < close:
+                k += 1
+            if close >= 0 and k < len(nodes) and isinstance(nodes[k], Entity) \
+                    and _ITEM_END.match(text[close:nodes[k].start]):
+                return k
+            return None
         if k < len(nodes) and not isinstance(nodes[k], Entity):
             if not items or not _APPOS.match(text[nodes[q].end:nodes[k].start]):
                 return None
@@ -348,6 +357,16 @@ def _next_item(text: str, nodes: list, q: int, step: int, items: bool) -> int | 
     k = q - 1
     if k >= 0 and isinstance(nodes[k], Entity):
         return k if _COORD.match(text[nodes[k].end:nodes[q].start]) else None
+    lead = text[nodes[k].end if k >= 0 else 0:nodes[q].start]
+    if items and ")" in lead:  # "ông A (anything); ông B"
+        close = nodes[q].start - len(lead) + lead.rindex(")")
+        open_ = text.rfind("(", max(0, close - 200), close)
+        if open_ < 0 or not _ITEM_END.match(text[close:nodes[q].start]):
+            return None
+        while k >= 0 and nodes[k].end > open_:
+            k -= 1
+        ok = k >= 0 and isinstance(nodes[k], Entity) and not text[nodes[k].end:open_].strip(" \t\u00a0")
+        return k if ok else None
     if k < 0 or not items or not _ITEM_END.match(text[nodes[k].end:nodes[q].start]):
         return None
     while k - 1 >= 0 and not isinstance(nodes[k - 1], Entity) and _CHAIN.match(text[nodes[k - 1].end:nodes[k].start]):
