@@ -46,6 +46,9 @@ def train(docs, *, c: float = 2.0):
     from sklearn.linear_model import LogisticRegression
 
     X, y = examples(docs)
+    if len(set(y)) < 2:
+        raise ValueError(f"{len(y)} candidate pairs ({sum(y)} linked): training needs both linked and unlinked "
+                         "person-title pairs; are positions_held annotated in these documents?")
     vec = DictVectorizer()
     clf = LogisticRegression(C=c, max_iter=2000)
     clf.fit(vec.fit_transform(X), y)
