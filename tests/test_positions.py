@@ -176,5 +176,9 @@ def test_evaluation_scores_positions_only_on_documents_with_relations():
     assert ph["documents"] == 1
     assert ph["gold_entities"]["f1"] == 1.0
     assert (ph["end_to_end"]["tp"], ph["end_to_end"]["fp"], ph["end_to_end"]["fn"]) == (0, 1, 1)
+    assert ph["gold_entities"]["errors"] == []
+    who = {"document": "a", "person": "Nguyễn Văn An", "position": "Chủ tịch"}
+    assert ph["end_to_end"]["errors"] == [{**who, "kind": "missed", "organization": "UBND tỉnh"},
+                                          {**who, "kind": "spurious", "organization": ""}]
     assert "| gold entities | 1.0000 |" in positions_table(ph)
     assert "positions_held" not in score([with_rel], [wrong_org])  # entity scores untouched

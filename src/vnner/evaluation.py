@@ -75,9 +75,22 @@ def positions_scores(docs: Sequence[Document], predicted: Sequence[Sequence[tupl
         if predicted is not None:
             links = link_positions(d.text, _entities(d.text, predicted[k]))
             end_to_end.append(position_triples(d.text, [_Record(r) for r in links]))
+    ids = [docs[k].id for k in keep]
     out = {"documents": len(keep), "gold_entities": positions_held_scores(gold, from_gold)}
+    out["gold_entities"]["errors"] = _triple_errors(ids, gold, from_gold)
     if predicted is not None:
         out["end_to_end"] = positions_held_scores(gold, end_to_end)
+        out["end_to_end"]["errors"] = _triple_errors(ids, gold, end_to_end)
+    return out
+
+
+def _triple_errors(ids: Sequence[str], gold: Sequence[set], predicted: Sequence[set]) -> list[dict]:
+    """Every missed and spurious triple, by document, so that a user can see what the linker got wrong."""
+    out = []
+    for doc_id, g, p in zip(ids, gold, predicted, strict=True):
+        for kind, triples in (("missed", g - p), ("spurious", p - g)):
+            out += [{"document": doc_id, "kind": kind, "person": t[0], "position": t[1], "organization": t[2]}
+                    for t in sorted(triples)]
     return out
 
 
@@ -127,4 +140,5 @@ def positions_table(ph: dict) -> str:
         if key in ph:
             s = ph[key]
             rows.append(f"| {name} | {s['precision']:.4f} | {s['recall']:.4f} | {s['f1']:.4f} | {s['support']} |")
+    rows += ["", "Each missed and spurious triple is listed by document under `errors` in the JSON report."]
     return "\n".join(rows)
