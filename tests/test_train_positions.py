@@ -27,6 +27,8 @@ def test_train_learns_the_pairs_and_cross_validation_scores_them(tmp_path):
     assert weights and isinstance(bias, float)
     scores = cross_validate(docs, folds=3)
     assert (scores["tp"], scores["fp"], scores["fn"]) == (len(docs), 0, 0)
+    with_extra = cross_validate(docs, folds=3, extra=[_doc(99, "Đỗ Văn Hải")])
+    assert with_extra["support"] == len(docs)  # extra documents train every fold and are never scored
 
 
 def test_training_without_both_kinds_of_pair_says_why():
@@ -49,8 +51,8 @@ def test_main_writes_a_weights_file(tmp_path, capsys):
     src = tmp_path / "train.jsonl"
     write_documents(src, [_doc(k, n) for k, n in enumerate(NAMES * 2)], "jsonl")
     out = tmp_path / "w.json"
-    assert main(["--train", str(src), "--out", str(out)]) == 0
+    assert main(["--train", str(src), "--out", str(out), "--extra"]) == 0
     data = json.loads(out.read_text(encoding="utf-8"))
     assert set(data) == {"note", "bias", "weights"} and data["weights"]
-    assert main(["--train", str(src), "--cv", "2"]) == 0
+    assert main(["--train", str(src), "--cv", "2", "--extra", str(src)]) == 0  # extra documents train only
     assert "2-fold CV" in capsys.readouterr().out

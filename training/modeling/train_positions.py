@@ -19,6 +19,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 OUT = ROOT / "src" / "vnner" / "positions_weights.json"
+EXTRA = [ROOT / "data" / "silver" / "relations.jsonl"]
 
 
 def examples(docs):
@@ -57,9 +58,10 @@ def train(docs, *, c: float = 2.0):
     return weights, round(float(clf.intercept_[0]), 4), len(y), sum(y)
 
 
-def cross_validate(docs, *, folds: int = 5, c: float = 2.0, seed: int = 0) -> dict[str, float]:
+def cross_validate(docs, *, folds: int = 5, c: float = 2.0, seed: int = 0, extra=()) -> dict[str, float]:
     """Positions-held scores from gold entities over ``folds`` folds of ``docs`` (documents shuffled with
-    ``seed``): each fold linked with weights trained on the others.  This is how the linker's features,
+    ``seed``): each fold linked with weights trained on the others and on ``extra`` (documents that only
+    ever train, e.g. relations annotated over machine-tagged entities).  This is how the linker's features,
     :data:`vnner.positions.THRESHOLD` and :data:`vnner.positions.COORD_THRESHOLD` were chosen, so that the
     dev and test splits are only scored."""
     import random
@@ -72,7 +74,7 @@ def cross_validate(docs, *, folds: int = 5, c: float = 2.0, seed: int = 0) -> di
     random.Random(seed).shuffle(docs)
     gold, pred = [], []
     for k in range(folds):
-        weights, bias, *_ = train([d for i, d in enumerate(docs) if i % folds != k], c=c)
+        weights, bias, *_ = train([d for i, d in enumerate(docs) if i % folds != k] + list(extra), c=c)
         for d in docs[k::folds]:
             ents = _entities(d.text, [(s.start, s.end, s.label) for s in d.entities])
             links = link_positions(d.text, ents, _weights=(weights, bias))
@@ -95,6 +97,9 @@ def main(argv=None) -> int:
     ap = argparse.ArgumentParser(prog="python -m training.modeling.train_positions",
                                      description=__doc__.split("\n\n")[0])
     ap.add_argument("--train", default=str(ROOT / "data" / "annotations" / "train.jsonl"))
+    ap.add_argument("--extra", nargs="*", default=[str(p) for p in EXTRA if p.is_file()], metavar="FILE",
+                    help="more training documents, never scored by --cv (default: the silver relation layer "
+                         "in data/silver/ when present; give --extra with no file for none)")
     ap.add_argument("--dev", default=None, help="score linking from gold entities on this file afterwards")
     ap.add_argument("--c", type=float, default=2.0, help="inverse L2 strength (2.0 chosen on 5-fold CV and dev)")
     ap.add_argument("--out", default=str(OUT))
@@ -102,14 +107,15 @@ def main(argv=None) -> int:
                     help="report K-fold cross-validation on --train (gold entities) instead of training")
     args = ap.parse_args(argv)
     docs = read_documents(args.train)
+    extra = [d for path in args.extra for d in read_documents(path)]
     if args.cv:
-        s = cross_validate(docs, folds=args.cv, c=args.c)
+        s = cross_validate(docs, folds=args.cv, c=args.c, extra=extra)
         print(f"{args.cv}-fold CV on {Path(args.train).name}, gold entities: precision {s['precision']:.4f} "
               f"recall {s['recall']:.4f} F1 {s['f1']:.4f} (tp {s['tp']}, fp {s['fp']}, fn {s['fn']})")
         return 0
-    weights, bias, n, npos = train(docs, c=args.c)
-    write_weights(weights, bias, Path(args.out),
-                 f"Trained on {Path(args.train).name}: {n} candidate pairs, {npos} linked; C={args.c}.")
+    weights, bias, n, npos = train(docs + extra, c=args.c)
+    names = " + ".join(Path(p).name for p in [args.train, *args.extra])
+    write_weights(weights, bias, Path(args.out), f"Trained on {names}: {n} candidate pairs, {npos} linked; C={args.c}.")
     print(f"{n} pairs ({npos} positive), {len(weights)} weights -> {args.out}", file=sys.stderr)
     if args.dev:
         from vnner.evaluation import positions_scores, positions_table
