@@ -19,7 +19,6 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 OUT = ROOT / "src" / "vnner" / "positions_weights.json"
-EXTRA = [ROOT / "data" / "silver" / "relations.jsonl"]
 
 
 def examples(docs):
@@ -97,9 +96,9 @@ def main(argv=None) -> int:
     ap = argparse.ArgumentParser(prog="python -m training.modeling.train_positions",
                                      description=__doc__.split("\n\n")[0])
     ap.add_argument("--train", default=str(ROOT / "data" / "annotations" / "train.jsonl"))
-    ap.add_argument("--extra", nargs="*", default=[str(p) for p in EXTRA if p.is_file()], metavar="FILE",
-                    help="more training documents, never scored by --cv (default: the silver relation layer "
-                         "in data/silver/ when present; give --extra with no file for none)")
+    ap.add_argument("--extra", nargs="*", default=[], metavar="FILE",
+                    help="more training documents, never scored by --cv (e.g. data/silver/relations.jsonl: "
+                         "relations over machine-tagged entities; not used by the shipped weights, see data/README.md)")
     ap.add_argument("--dev", default=None, help="score linking from gold entities on this file afterwards")
     ap.add_argument("--c", type=float, default=2.0, help="inverse L2 strength (2.0 chosen on 5-fold CV and dev)")
     ap.add_argument("--out", default=str(OUT))
