@@ -182,3 +182,28 @@ def test_evaluation_scores_positions_only_on_documents_with_relations():
                                           {**who, "kind": "spurious", "organization": ""}]
     assert "| gold entities | 1.0000 |" in positions_table(ph)
     assert "positions_held" not in score([with_rel], [wrong_org])  # entity scores untouched
+
+
+@pytest.mark.parametrize("form", ["NFD", "old tone marks"])
+def test_decomposed_or_old_style_text_links_like_its_normalised_form(form):
+    import unicodedata
+
+    from vnner.pipeline.text import normalize
+
+    source = ("Dự có các đồng chí: [Nguyễn Văn An|PER], [Phó Bí thư|POS] [Tỉnh uỷ|ORG]; [Lê Thị Bình|PER], "
+              "[Chủ tịch|POS] [Uỷ ban Mặt trận Tổ quốc tỉnh|ORG]. Sau đó, ông [Trần Văn Cường|PER] được bầu "
+              "giữ chức [Phó chủ tịch|POS] [HĐND tỉnh Khánh Hoà|ORG].")
+    variant = (unicodedata.normalize("NFD", source) if form == "NFD"
+               else source.replace("uỷ", "ủy").replace("Uỷ", "Ủy").replace("Hoà", "Hòa"))
+    assert variant != source
+    text, ents = marked(variant)
+    got = link_positions(text, ents)
+    assert all(r.person in ents and r.position in ents and r.organization in ents for r in got)  # caller's own
+
+    def norm(s):
+        return normalize(s).text
+
+    expected = triples(source)
+    assert len(expected) == 3
+    assert {(norm(r.person.text), norm(r.position.text), norm(r.organization.text), r.former) for r in got} == {
+        (norm(p), norm(t), norm(o), f) for p, t, o, f in expected}

@@ -122,3 +122,30 @@ def test_long_text_is_composed_block_by_block_with_the_same_map(monkeypatch):
     view = normalize(one_nfd)
     assert len(view._vpos) == 3  # the run before, the composed cluster, the run after
     assert view.to_original(0, len(view.text)) == (0, len(one_nfd))
+
+
+def test_from_original_finds_the_view_span_of_an_original_span():
+    plain = "Ông Thái Thanh Quý, Chủ tịch Ủy ban"
+    original = unicodedata.normalize("NFD", plain)
+    view = normalize(original)
+    for word in ("Ông", "Thái Thanh Quý", "Chủ tịch", "Ủy ban"):
+        i = plain.index(word)
+        start = len(unicodedata.normalize("NFD", plain[:i]))
+        end = start + len(unicodedata.normalize("NFD", word))
+        s, e = view.from_original(start, end)
+        assert view.text[s:e] == normalize(word).text
+        assert view.to_original(s, e) == (start, end)
+    assert view.from_original(3, 3)[0] == view.from_original(3, 3)[1]  # empty stays empty
+    identity = normalize(plain)
+    assert identity.from_original(4, 18) == (4, 18)
+
+
+@given(st.lists(tricky, max_size=30).map("".join))
+def test_from_original_inverts_to_original_on_view_spans(original):
+    view = normalize(original)
+    n = len(view.text)
+    for i in range(n):
+        for j in range(i + 1, min(n, i + 4) + 1):
+            s, e = view.to_original(i, j)
+            a, b = view.from_original(s, e)
+            assert view.to_original(a, b) == (s, e) and a <= i and b >= j

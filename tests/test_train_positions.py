@@ -56,3 +56,22 @@ def test_main_writes_a_weights_file(tmp_path, capsys):
     assert set(data) == {"note", "bias", "weights"} and data["weights"]
     assert main(["--train", str(src), "--cv", "2", "--extra", str(src)]) == 0  # extra documents train only
     assert "2-fold CV" in capsys.readouterr().out
+
+
+def test_examples_read_the_normalised_view_as_inference_does():
+    import unicodedata
+
+    from training.modeling.train_positions import examples
+
+    plain = _doc(1, "Nguyễn Văn An")
+    text = unicodedata.normalize("NFD", plain.text)
+
+    def nfd(i: int) -> int:
+        return len(unicodedata.normalize("NFD", plain.text[:i]))
+
+    spans = [Span(nfd(s.start), nfd(s.end), s.label) for s in plain.entities]
+    rec = plain.positions_held[0]
+    moved = PositionRecord(*[(nfd(a), nfd(b)) for a, b in (rec.person, rec.position, rec.organization)], False)
+    decomposed = Document("train/000002", text, spans, [moved])
+    assert text != plain.text
+    assert examples([decomposed]) == examples([plain]) and sum(examples([plain])[1]) == 1

@@ -41,7 +41,7 @@ from pathlib import Path
 
 from vnner.pipeline.decode import Entity
 
-__all__ = ["PositionHeld", "link_positions", "positions_held", "sentence_bounds"]
+__all__ = ["PositionHeld", "in_view", "link_positions", "positions_held", "sentence_bounds"]
 
 
 @dataclass(frozen=True)
@@ -401,10 +401,16 @@ def _link_learned(text: str, ents: list[Entity], weights: dict[str, float], bias
     :data:`THRESHOLD`; a title chained to a linked one (``A, T1, T2``; ``T1, T2 A``) shares its person; the
     persons listed with the chosen one (:func:`_coordinated`) get the title too."""
     nodes, pairs = _candidates(text, ents)
+    scores = [_score(pair_features(text, ents, nodes, p, t, rule), weights, bias) for p, t, rule in pairs]
+    return decode_pairs(text, nodes, pairs, scores)
+
+
+def decode_pairs(text: str, nodes: list, pairs: list, scores: Sequence[float]) -> list[PositionHeld]:
+    """Records of one sentence from the probability of each candidate pair (``scores[i]`` for ``pairs[i]``),
+    see :func:`_link_learned`."""
     best: dict[int, tuple[float, int]] = {}
     probs: dict[int, dict[int, float]] = {}
-    for p, t, rule in pairs:
-        prob = _score(pair_features(text, ents, nodes, p, t, rule), weights, bias)
+    for (p, t, _), prob in zip(pairs, scores, strict=True):
         probs.setdefault(t, {})[p] = prob
         if prob >= THRESHOLD and (t not in best or prob > best[t][0]):
             best[t] = (prob, p)
@@ -420,25 +426,45 @@ def _link_learned(text: str, ents: list[Entity], weights: dict[str, float], bias
             for t in sorted(best) for p in _coordinated(text, nodes, best[t][1], t, probs.get(t, {}))]
 
 
+def in_view(text: str, entities: Sequence[Entity]) -> tuple[str, list[Entity], dict[Entity, Entity]]:
+    """``text`` as the tagger reads it (:func:`vnner.pipeline.text.normalize`: NFC, one tone-mark
+    convention, format characters as spaces), its ``entities`` moved onto it, and the way back
+    (view entity -> caller's entity).  The linker's words, rules and weights see "Ủy ban" and "Uỷ ban",
+    or a decomposed (NFD) article, alike; training reads its examples through the same function."""
+    from vnner.pipeline.text import normalize
+
+    view = normalize(text)
+    if view.text == text:
+        return text, list(entities), {e: e for e in entities}
+    back: dict[Entity, Entity] = {}
+    for e in entities:
+        start, end = view.from_original(e.start, e.end)
+        back.setdefault(Entity(view.text[start:end], e.label, start, end, e.score), e)
+    return view.text, list(back), back
+
+
 def link_positions(text: str, entities: Sequence[Entity], *, method: str = "learned",
                    _weights: tuple[dict[str, float], float] | None = None) -> list[PositionHeld]:
     """Positions held that ``text`` states, from its ``entities`` (sorted or not), one record per title
     and person, in text order, never across sentences.  ``method="rules"`` uses the rules alone;
     ``"learned"`` (default) scores every person-title pair of a sentence with a logistic model
     trained on the train split's relations (rules' verdict as a feature), see :func:`_link_learned`.
-    ``_weights`` replaces the shipped weights (cross-validation in training)."""
+    The text is read through the tagger's normalised view (:func:`in_view`); the records hold the
+    caller's own entities.  ``_weights`` replaces the shipped weights (cross-validation in training)."""
     out: list[PositionHeld] = []
     if method not in ("learned", "rules"):
         raise ValueError(f"method must be 'learned' or 'rules', got {method!r}")
     weights, bias = (_weights or _learned_weights()) if method == "learned" else (None, 0.0)
-    for ents in _sentences(text, entities):
-        out.extend(_link_sentence(text, ents) if weights is None else _link_learned(text, ents, weights, bias))
+    view, view_entities, back = in_view(text, entities)
+    for ents in _sentences(view, view_entities):
+        out.extend(_link_sentence(view, ents) if weights is None else _link_learned(view, ents, weights, bias))
     seen, unique = set(), []
     for r in out:
-        key = (r.person, r.position, r.organization)
+        rec = PositionHeld(back[r.person], back[r.position], r.organization and back[r.organization], r.former)
+        key = (rec.person, rec.position, rec.organization)
         if key not in seen:
             seen.add(key)
-            unique.append(r)
+            unique.append(rec)
     return unique
 
 

@@ -24,7 +24,7 @@ OUT = ROOT / "src" / "vnner" / "positions_weights.json"
 def examples(docs):
     """``(features, label)`` for every candidate pair of the documents that carry relations."""
     from vnner.pipeline.decode import Entity
-    from vnner.positions import _candidates, _sentences, pair_features
+    from vnner.positions import _candidates, _sentences, in_view, pair_features
 
     X, y = [], []
     for d in docs:
@@ -32,12 +32,13 @@ def examples(docs):
             continue
         gold = {(r.person, r.position) for r in d.positions_held}
         ents = [Entity(d.text[s.start:s.end], s.label, s.start, s.end, 1.0) for s in d.entities]
-        for sent in _sentences(d.text, ents):
-            nodes, pairs = _candidates(d.text, sent)
+        text, ents, back = in_view(d.text, ents)  # what link_positions reads at inference
+        for sent in _sentences(text, ents):
+            nodes, pairs = _candidates(text, sent)
             for p, t, rule in pairs:
-                X.append(pair_features(d.text, sent, nodes, p, t, rule))
-                pos = nodes[t].position
-                y.append(((nodes[p].start, nodes[p].end), (pos.start, pos.end)) in gold)
+                X.append(pair_features(text, sent, nodes, p, t, rule))
+                person, pos = back[nodes[p]], back[nodes[t].position]
+                y.append(((person.start, person.end), (pos.start, pos.end)) in gold)
     return X, y
 
 

@@ -39,7 +39,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from array import array
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 
 _BLOCK_CUT = re.compile("[ \n]")
@@ -118,6 +118,17 @@ class TextView:
         if self._vpos is None:
             return start, end
         return self.start_of(start), self.end_of(end - 1)
+
+    def from_original(self, start: int, end: int) -> tuple[int, int]:
+        """The view span of the original span ``[start, end)``: the view characters that come from
+        inside it, or, when it cuts through a changed cluster, the whole cluster (never empty for a
+        non-empty span).  The inverse of :meth:`to_original` on spans at cluster edges."""
+        if self._vpos is None:
+            return start, end
+        n = len(self.text)
+        lo = min(bisect_right(range(n), start, key=self.end_of), n)  # first view char ending past start
+        hi = bisect_left(range(n), end, key=self.start_of)  # first view char starting at or after end
+        return (lo, lo) if end <= start else (lo, max(hi, min(lo + 1, n)))
 
 
 def _attaches(ch: str) -> bool:
