@@ -207,3 +207,18 @@ def test_decomposed_or_old_style_text_links_like_its_normalised_form(form):
     assert len(expected) == 3
     assert {(norm(r.person.text), norm(r.position.text), norm(r.organization.text), r.former) for r in got} == {
         (norm(p), norm(t), norm(o), f) for p, t, o, f in expected}
+
+
+def test_entities_of_another_text_are_refused_with_their_index():
+    text, ents = marked("Ông [Nguyễn Văn An|PER], [Chủ tịch|POS] [UBND tỉnh|ORG].")
+    shifted = [ents[0], Entity("Chủ tịch", "POSITION", 40, 48, 1.0)]
+    with pytest.raises(ValueError, match=r"entities\[1\] \(POSITION 'Chủ tịch'\) spans 40-48, outside"):
+        link_positions(text, shifted)
+    moved = [Entity("Chủ tịch", "POSITION", 0, 8, 1.0)]
+    with pytest.raises(ValueError, match=r"entities\[0\].*reads 'Ông Nguy'"):
+        link_positions(text, moved)
+    with pytest.raises(TypeError, match=r"entities\[0\] is tuple"):
+        link_positions(text, [(4, 17, "PERSON")])
+    with pytest.raises(TypeError, match="text must be a str"):
+        link_positions(b"bytes", ents)
+    assert link_positions(text, ()) == []

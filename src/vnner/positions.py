@@ -447,6 +447,24 @@ def in_view(text: str, entities: Sequence[Entity]) -> tuple[str, list[Entity], d
     return view.text, list(back), back
 
 
+def _check_entities(text: str, entities: Sequence[Entity]) -> None:
+    """Entities that do not belong to ``text`` would link nothing, silently: say which one is wrong."""
+    if not isinstance(text, str):
+        raise TypeError(f"text must be a str, got {type(text).__name__}")
+    if isinstance(entities, (str, bytes)) or not isinstance(entities, Sequence):
+        raise TypeError(f"entities must be a list of vnner.Entity, got {type(entities).__name__}")
+    for k, e in enumerate(entities):
+        if not isinstance(e, Entity):
+            raise TypeError(f"entities[{k}] is {type(e).__name__}, expected vnner.Entity "
+                            "(text, label, start, end, score)")
+        if not 0 <= e.start < e.end <= len(text):
+            raise ValueError(f"entities[{k}] ({e.label} {e.text!r}) spans {e.start}-{e.end}, outside the "
+                             f"text's 0-{len(text)}: entities from another text?")
+        if text[e.start:e.end] != e.text:
+            raise ValueError(f"entities[{k}] ({e.label} {e.text!r}) spans {e.start}-{e.end}, where the text "
+                             f"reads {text[e.start:e.end]!r}: entities from another text?")
+
+
 def link_positions(text: str, entities: Sequence[Entity], *, method: str = "learned",
                    _weights: tuple[dict[str, float], float] | None = None) -> list[PositionHeld]:
     """Positions held that ``text`` states, from its ``entities`` (sorted or not), one record per title
@@ -454,10 +472,13 @@ def link_positions(text: str, entities: Sequence[Entity], *, method: str = "lear
     ``"learned"`` (default) scores every person-title pair of a sentence with a logistic model
     trained on the train split's relations (rules' verdict as a feature), see :func:`_link_learned`.
     The text is read through the tagger's normalised view (:func:`in_view`); the records hold the
-    caller's own entities.  ``_weights`` replaces the shipped weights (cross-validation in training)."""
+    caller's own entities.  An entity that is not ``text[start:end]`` raises ``ValueError`` naming it,
+    anything but a list of :class:`Entity` ``TypeError``.  ``_weights`` replaces the shipped weights
+    (cross-validation in training)."""
     out: list[PositionHeld] = []
     if method not in ("learned", "rules"):
         raise ValueError(f"method must be 'learned' or 'rules', got {method!r}")
+    _check_entities(text, entities)
     weights, bias = (_weights or _learned_weights()) if method == "learned" else (None, 0.0)
     view, view_entities, back = in_view(text, entities)
     for ents in _sentences(view, view_entities):
