@@ -397,6 +397,13 @@ def _coordinated(text: str, nodes: list, p: int, t: int, probs: dict[int, float]
     while (n := _next_item(text, nodes, q, step, items)) is not None and probs.get(n, 0.0) >= COORD_THRESHOLD:
         q = n
         out.append(q)
+    # the chosen person may close the list ("chức T đối với các ông A, B và C" with C the most probable):
+    # walk back towards the title over the items before it, which the same title reaches
+    q = p
+    while (n := _next_item(text, nodes, q, -step, items)) is not None and (n - t) * step > 0 \
+            and probs.get(n, 0.0) >= COORD_THRESHOLD:
+        q = n
+        out.append(q)
     return sorted(out)
 
 

@@ -3,6 +3,9 @@
     python -m training.modeling.train_positions            # train split -> src/vnner/positions_weights.json
     python -m training.modeling.train_positions --train data/annotations/train.jsonl --dev data/annotations/dev.jsonl
     python -m training.modeling.train_positions --cv 5    # k-fold cross-validation on the train file, writes nothing
+    # the shipped weights: gold train + the three silver relation rounds, C=1 (chosen on CV and dev)
+    python -m training.modeling.train_positions --c 1 --extra data/silver/relations.jsonl \
+        data/silver/relations-2.jsonl data/silver/relations-3.jsonl
 
 Every (PERSON, title) pair inside one sentence of a gold document with ``positions_held`` is an
 example (positive when the gold relations link that person mention to that POSITION mention);
@@ -98,10 +101,12 @@ def main(argv=None) -> int:
                                      description=__doc__.split("\n\n")[0])
     ap.add_argument("--train", default=str(ROOT / "data" / "annotations" / "train.jsonl"))
     ap.add_argument("--extra", nargs="*", default=[], metavar="FILE",
-                    help="more training documents, never scored by --cv (e.g. data/silver/relations.jsonl: "
-                         "relations over machine-tagged entities; not used by the shipped weights, see data/README.md)")
+                    help="more training documents, never scored by --cv (e.g. data/silver/relations*.jsonl: "
+                         "relations over machine-tagged entities, reviewed; see data/README.md)")
     ap.add_argument("--dev", default=None, help="score linking from gold entities on this file afterwards")
-    ap.add_argument("--c", type=float, default=2.0, help="inverse L2 strength (2.0 chosen on 5-fold CV and dev)")
+    ap.add_argument("--c", type=float, default=2.0,
+                    help="inverse L2 strength (2.0 chosen on 5-fold CV and dev for gold train alone; "
+                         "1.0 with the three silver rounds as --extra: the shipped weights)")
     ap.add_argument("--out", default=str(OUT))
     ap.add_argument("--cv", type=int, default=0, metavar="K",
                     help="report K-fold cross-validation on --train (gold entities) instead of training")
