@@ -75,3 +75,18 @@ def test_examples_read_the_normalised_view_as_inference_does():
     decomposed = Document("train/000002", text, spans, [moved])
     assert text != plain.text
     assert examples([decomposed]) == examples([plain]) and sum(examples([plain])[1]) == 1
+
+
+def test_dev_is_scored_with_the_weights_just_trained(tmp_path, capsys, monkeypatch):
+    from vnner import positions
+    from vnner.formats import write_documents
+
+    src = tmp_path / "train.jsonl"
+    write_documents(src, [_doc(k, n) for k, n in enumerate(NAMES * 2)], "jsonl")
+    monkeypatch.setattr(positions, "WEIGHTS_FILE", tmp_path / "no-shipped-weights.json")
+    positions._learned_weights.cache_clear()
+    try:
+        assert main(["--train", str(src), "--out", str(tmp_path / "w.json"), "--dev", str(src)]) == 0
+    finally:
+        positions._learned_weights.cache_clear()
+    assert "| gold entities | 1.0000 | 1.0000 | 1.0000 |" in capsys.readouterr().out

@@ -54,10 +54,11 @@ def _entities(text: str, spans) -> list:
 
 
 def positions_scores(docs: Sequence[Document], predicted: Sequence[Sequence[tuple[int, int, str]]] | None = None,
-                     ) -> dict | None:
+                     *, _weights: tuple[dict[str, float], float] | None = None) -> dict | None:
     """Positions-held P/R/F1 (distinct triples per document, ``vnner.scoring``) on the documents that carry
     relations: ``{"documents", "gold_entities": {...}, "end_to_end": {...}}`` (``end_to_end`` only with
-    ``predicted`` spans, one list per document of ``docs``); ``None`` when no document carries any."""
+    ``predicted`` spans, one list per document of ``docs``); ``None`` when no document carries any.
+    ``_weights`` links with weights just trained instead of the shipped ones (``train_positions --dev``)."""
     from vnner.positions import link_positions
     from vnner.scoring import position_triples, positions_held_scores
 
@@ -70,10 +71,10 @@ def positions_scores(docs: Sequence[Document], predicted: Sequence[Sequence[tupl
     for k in keep:
         d = docs[k]
         gold.append(position_triples(d.text, d.positions_held))
-        links = link_positions(d.text, _entities(d.text, gold_spans([d])[0]))
+        links = link_positions(d.text, _entities(d.text, gold_spans([d])[0]), _weights=_weights)
         from_gold.append(position_triples(d.text, [_Record(r) for r in links]))
         if predicted is not None:
-            links = link_positions(d.text, _entities(d.text, predicted[k]))
+            links = link_positions(d.text, _entities(d.text, predicted[k]), _weights=_weights)
             end_to_end.append(position_triples(d.text, [_Record(r) for r in links]))
     ids = [docs[k].id for k in keep]
     out = {"documents": len(keep), "gold_entities": positions_held_scores(gold, from_gold)}

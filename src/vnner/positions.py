@@ -393,17 +393,14 @@ def _coordinated(text: str, nodes: list, p: int, t: int, probs: dict[int, float]
     # list items with their own titles share it only when the title is given to the list as a whole:
     # "chức T đối với ông A - T1; ông B - T2", "A (T1); B (T2) được giới thiệu vào vị trí T"
     items = bool(_LIST_INTRO.search(gap)) if step > 0 else bool(_PREDICATE.search(gap))
-    q = p
-    while (n := _next_item(text, nodes, q, step, items)) is not None and probs.get(n, 0.0) >= COORD_THRESHOLD:
-        q = n
-        out.append(q)
-    # the chosen person may close the list ("chức T đối với các ông A, B và C" with C the most probable):
-    # walk back towards the title over the items before it, which the same title reaches
-    q = p
-    while (n := _next_item(text, nodes, q, -step, items)) is not None and (n - t) * step > 0 \
-            and probs.get(n, 0.0) >= COORD_THRESHOLD:
-        q = n
-        out.append(q)
+    # away from the title, then back towards it: the chosen person may close the list ("chức T đối với các
+    # ông A, B và C" with C the most probable); never past the title
+    for direction in (step, -step):
+        q = p
+        while (n := _next_item(text, nodes, q, direction, items)) is not None and (n - t) * step > 0 \
+                and probs.get(n, 0.0) >= COORD_THRESHOLD:
+            q = n
+            out.append(q)
     return sorted(out)
 
 
@@ -413,10 +410,10 @@ def _link_learned(text: str, ents: list[Entity], weights: dict[str, float], bias
     persons listed with the chosen one (:func:`_coordinated`) get the title too."""
     nodes, pairs = _candidates(text, ents)
     scores = [_score(pair_features(text, ents, nodes, p, t, rule), weights, bias) for p, t, rule in pairs]
-    return decode_pairs(text, nodes, pairs, scores)
+    return _decode_pairs(text, nodes, pairs, scores)
 
 
-def decode_pairs(text: str, nodes: list, pairs: list, scores: Sequence[float]) -> list[PositionHeld]:
+def _decode_pairs(text: str, nodes: list, pairs: list, scores: Sequence[float]) -> list[PositionHeld]:
     """Records of one sentence from the probability of each candidate pair (``scores[i]`` for ``pairs[i]``),
     see :func:`_link_learned`."""
     best: dict[int, tuple[float, int]] = {}

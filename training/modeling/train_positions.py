@@ -122,12 +122,10 @@ def main(argv=None) -> int:
     names = " + ".join(Path(p).name for p in [args.train, *args.extra])
     write_weights(weights, bias, Path(args.out), f"Trained on {names}: {n} candidate pairs, {npos} linked; C={args.c}.")
     print(f"{n} pairs ({npos} positive), {len(weights)} weights -> {args.out}", file=sys.stderr)
-    if args.dev:
+    if args.dev:  # with the weights just trained, wherever --out put them
         from vnner.evaluation import positions_scores, positions_table
-        from vnner.positions import _learned_weights
 
-        _learned_weights.cache_clear()
-        print(positions_table(positions_scores(read_documents(args.dev))))
+        print(positions_table(positions_scores(read_documents(args.dev), _weights=(weights, bias))))
     return 0
 
 
